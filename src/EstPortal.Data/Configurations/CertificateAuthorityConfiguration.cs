@@ -1,0 +1,17 @@
+using EstPortal.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EstPortal.Data.Configurations;
+
+internal sealed class CertificateAuthorityConfiguration : IEntityTypeConfiguration<CertificateAuthority>
+{
+    public void Configure(EntityTypeBuilder<CertificateAuthority> builder)
+    {
+        builder.HasIndex(ca => ca.Name).IsUnique();
+        builder.Property(ca => ca.Name).HasMaxLength(64);
+        builder.Property(ca => ca.Subject).HasMaxLength(1024);
+        builder.Property(ca => ca.KeyAlgorithm).HasMaxLength(32);
+        builder.Property(ca => ca.Sha256Thumbprint).HasMaxLength(64);
+    }
+}

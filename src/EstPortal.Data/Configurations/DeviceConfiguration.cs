@@ -1,0 +1,17 @@
+using EstPortal.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EstPortal.Data.Configurations;
+
+internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> builder)
+    {
+        builder.HasIndex(d => d.Name).IsUnique();
+        builder.Property(d => d.Name).HasMaxLength(128);
+        builder.Property(d => d.Description).HasMaxLength(1024);
+        builder.HasMany(d => d.Credentials).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(d => d.Certificates).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

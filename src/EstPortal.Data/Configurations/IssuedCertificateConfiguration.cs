@@ -1,0 +1,23 @@
+using EstPortal.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EstPortal.Data.Configurations;
+
+internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<IssuedCertificate>
+{
+    public void Configure(EntityTypeBuilder<IssuedCertificate> builder)
+    {
+        // Serials are random; the unique index is what guarantees no two certificates share one.
+        builder.HasIndex(c => c.SerialNumber).IsUnique();
+        builder.HasIndex(c => c.Sha256Thumbprint).IsUnique();
+        builder.HasIndex(c => c.DeviceId);
+        builder.Property(c => c.SerialNumber).HasMaxLength(64);
+        builder.Property(c => c.Subject).HasMaxLength(1024);
+        builder.Property(c => c.SubjectAlternativeNames).HasMaxLength(4096);
+        builder.Property(c => c.Sha256Thumbprint).HasMaxLength(64);
+        builder.Property(c => c.PublicKeySha256).HasMaxLength(64);
+        builder.Property(c => c.IssuedVia).HasMaxLength(256);
+        builder.HasOne(c => c.CertificateAuthority).WithMany().HasForeignKey(c => c.CertificateAuthorityId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

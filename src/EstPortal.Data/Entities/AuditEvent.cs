@@ -1,0 +1,23 @@
+namespace EstPortal.Data.Entities;
+
+/// <summary>One row per decision: every enrollment attempt and every admin action. Append-only.</summary>
+public sealed class AuditEvent
+{
+    public long Id { get; set; }
+    public DateTimeOffset Timestamp { get; set; }
+    public required string EventType { get; set; }
+    public required string Outcome { get; set; }
+    /// <summary>Who acted: "operator:alice@example.com", "credential:&lt;device&gt;", "token:&lt;id&gt;", "certificate:&lt;serial&gt;".</summary>
+    public string? Actor { get; set; }
+    public string? ClientIp { get; set; }
+    public string? Reason { get; set; }
+    public string? SerialNumber { get; set; }
+    public Guid? DeviceId { get; set; }
+    public string? Details { get; set; }
+}
+
+public static class AuditOutcomes
+{
+    public const string Success = "Success";
+    public const string Failure = "Failure";
+}

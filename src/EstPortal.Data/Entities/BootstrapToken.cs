@@ -1,0 +1,23 @@
+namespace EstPortal.Data.Entities;
+
+/// <summary>
+/// A one-time secret handed to whoever installs a device. Redeemed by a single conditional update
+/// (unused, unexpired, unrevoked) that must affect exactly one row.
+/// </summary>
+public sealed class BootstrapToken
+{
+    public Guid Id { get; set; }
+    /// <summary>SHA-256 of the token; unique, so a presented token is found by its hash.</summary>
+    public required byte[] TokenHash { get; set; }
+    public Guid? DeviceId { get; set; }
+    public Device? Device { get; set; }
+    public string? Note { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Serial of the certificate the redeeming request received.</summary>
+    public string? UsedForSerial { get; set; }
+    public string? UsedFromIp { get; set; }
+}

@@ -1,0 +1,86 @@
+using EstPortal.Audit;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.DeviceAuth;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.Admin;
+
+/// <summary>A token just issued: the only time it exists in clear.</summary>
+public sealed record NewBootstrapToken(Guid Id, string Token, DateTimeOffset ExpiresAt, string? DeviceName);
+
+public sealed record BootstrapTokenSummary(Guid Id, string? DeviceName, string? Note, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
+    DateTimeOffset? UsedAt, string? UsedForSerial, DateTimeOffset? RevokedAt);
+
+/// <summary>Issues and lists one-time bootstrap tokens.</summary>
+public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, TimeProvider time)
+{
+    public static readonly TimeSpan MinLifetime = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(90);
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(24);
+
+    public async Task<AdminResult<NewBootstrapToken>> IssueAsync(
+        TimeSpan lifetime, string? deviceName, string? note, string actor, CancellationToken cancellationToken = default)
+    {
+        if (lifetime < MinLifetime || lifetime > MaxLifetime)
+            return AdminResult<NewBootstrapToken>.Fail("A token lives between 1 minute and 90 days.");
+        if (note?.Length > 1024)
+            return AdminResult<NewBootstrapToken>.Fail("A note has at most 1024 characters.");
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        Device? device = null;
+        if (!string.IsNullOrWhiteSpace(deviceName))
+        {
+            device = await db.Devices.FirstOrDefaultAsync(d => d.Name == deviceName, cancellationToken);
+            if (device is null)
+                return AdminResult<NewBootstrapToken>.Fail($"No device is named '{deviceName}'.");
+        }
+
+        var now = time.GetUtcNow();
+        var token = DeviceSecrets.Generate();
+        var entity = new BootstrapToken
+        {
+            Id = Guid.NewGuid(),
+            TokenHash = DeviceSecrets.Hash(token),
+            DeviceId = device?.Id,
+            Note = note,
+            CreatedBy = actor,
+            CreatedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+        db.BootstrapTokens.Add(entity);
+        audit.Stage(db, new AuditRecord(AuditEventTypes.TokenIssued, true, actor, DeviceId: device?.Id,
+            Details: $"token {entity.Id} expires {entity.ExpiresAt:u}" + (device is null ? "" : $" for device '{device.Name}'")));
+        await db.SaveChangesAsync(cancellationToken);
+        return AdminResult<NewBootstrapToken>.Ok(new NewBootstrapToken(entity.Id, token, entity.ExpiresAt, device?.Name));
+    }
+
+    public async Task<IReadOnlyList<BootstrapTokenSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.BootstrapTokens.AsNoTracking()
+            .OrderByDescending(t => t.CreatedAt).Take(take)
+            .Select(t => new BootstrapTokenSummary(t.Id, t.Device != null ? t.Device.Name : null, t.Note, t.CreatedAt, t.ExpiresAt,
+                t.UsedAt, t.UsedForSerial, t.RevokedAt))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Parses "90s", "15m", "1h", "7d" (the CLI's --ttl and the portal's field).</summary>
+    public static bool TryParseLifetime(string? text, out TimeSpan lifetime)
+    {
+        lifetime = default;
+        if (string.IsNullOrWhiteSpace(text) || text.Length < 2)
+            return false;
+        if (!int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0)
+            return false;
+        lifetime = char.ToLowerInvariant(text[^1]) switch
+        {
+            's' => TimeSpan.FromSeconds(n),
+            'm' => TimeSpan.FromMinutes(n),
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => TimeSpan.Zero,
+        };
+        return lifetime > TimeSpan.Zero;
+    }
+}

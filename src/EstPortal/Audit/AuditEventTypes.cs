@@ -1,0 +1,15 @@
+namespace EstPortal.Audit;
+
+/// <summary>The kinds of event the audit log records. Stable strings: operators filter and export by them.</summary>
+public static class AuditEventTypes
+{
+    public const string Enroll = "est.simpleenroll";
+    public const string Reenroll = "est.simplereenroll";
+
+    public const string CaCreated = "ca.created";
+    public const string DeviceAdded = "device.added";
+    public const string DeviceCredentialIssued = "device.credential-issued";
+    public const string TokenIssued = "token.issued";
+    public const string OperatorAdded = "operator.added";
+    public const string FirstAdminCreated = "operator.first-admin-created";
+}

@@ -1,0 +1,12 @@
+namespace EstPortal.Audit;
+
+/// <summary>What happened, as the caller knows it; <see cref="AuditLog"/> adds the time.</summary>
+public sealed record AuditRecord(
+    string EventType,
+    bool Succeeded,
+    string? Actor = null,
+    string? ClientIp = null,
+    string? Reason = null,
+    string? SerialNumber = null,
+    Guid? DeviceId = null,
+    string? Details = null);

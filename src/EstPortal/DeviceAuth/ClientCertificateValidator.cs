@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.DeviceAuth;
+
+/// <summary>
+/// A TLS client certificate authenticates a device when it is byte-for-byte one we issued (found by its SHA-256
+/// thumbprint), unrevoked, within its validity, and its device is enabled. The handshake proved key possession.
+/// </summary>
+public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time)
+{
+    public async Task<DeviceAuthResult> ValidateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        var thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var issued = await db.IssuedCertificates.AsNoTracking()
+            .Where(c => c.Sha256Thumbprint == thumbprint)
+            .Select(c => new { c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, DeviceName = c.Device != null ? c.Device.Name : null, DeviceDisabled = c.Device != null && c.Device.Disabled })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (issued is null)
+            return DeviceAuthResult.Refused("the client certificate was not issued by this server", forbidden: false);
+
+        var actor = $"certificate:{issued.SerialNumber}";
+        var now = time.GetUtcNow();
+        if (issued.RevokedAt is not null)
+            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} has been revoked");
+        if (now < issued.NotBefore || now >= issued.NotAfter)
+            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} is not within its validity period");
+        if (issued.DeviceDisabled)
+            return DeviceAuthResult.Refused($"device '{issued.DeviceName}' is disabled");
+
+        return DeviceAuthResult.Success(new EstCaller(EstCallerKind.ClientCertificate, actor, issued.DeviceId, issued.DeviceName,
+            CertificateId: issued.Id, Certificate: certificate));
+    }
+}

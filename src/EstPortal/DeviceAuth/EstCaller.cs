@@ -1,0 +1,30 @@
+namespace EstPortal.DeviceAuth;
+
+public enum EstCallerKind
+{
+    DeviceCredential,
+    BootstrapToken,
+    ClientCertificate,
+}
+
+/// <summary>Who is asking, once authenticated. <see cref="Actor"/> is what the audit log shows.</summary>
+public sealed record EstCaller(
+    EstCallerKind Kind,
+    string Actor,
+    Guid? DeviceId,
+    string? DeviceName,
+    Guid? TokenId = null,
+    Guid? CertificateId = null,
+    System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate = null);
+
+/// <summary>
+/// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a
+/// reason (the credential was recognised but may not be used: 401 or 403 per <see cref="Forbidden"/>).
+/// </summary>
+public sealed record DeviceAuthResult(EstCaller? Caller, string? Reason, bool Forbidden)
+{
+    public static readonly DeviceAuthResult NotRecognised = new(null, null, false);
+    public static DeviceAuthResult Success(EstCaller caller) => new(caller, null, false);
+    public static DeviceAuthResult Refused(string reason, bool forbidden = true) => new(null, reason, forbidden);
+    public bool Recognised => Caller is not null || Reason is not null;
+}

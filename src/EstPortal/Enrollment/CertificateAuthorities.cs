@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.Pki;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.Enrollment;
+
+/// <summary>
+/// Finds CAs and keeps one signer per CA in memory, so the CA key is decrypted once per process rather than once
+/// per request.
+/// </summary>
+public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext> contexts, CaKeyProtector protector) : IDisposable
+{
+    private readonly ConcurrentDictionary<Guid, Lazy<SoftwareCaSigner>> _signers = new();
+
+    public async Task<CertificateAuthority?> FindDefaultAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateAuthorities.AsNoTracking().FirstOrDefaultAsync(ca => ca.IsDefault, cancellationToken);
+    }
+
+    public async Task<CertificateAuthority?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateAuthorities.AsNoTracking().FirstOrDefaultAsync(ca => ca.Name == name, cancellationToken);
+    }
+
+    public async Task<List<CertificateAuthority>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateAuthorities.AsNoTracking().OrderBy(ca => ca.Name).ToListAsync(cancellationToken);
+    }
+
+    public ICaSigner GetSigner(CertificateAuthority ca) =>
+        _signers.GetOrAdd(ca.Id, _ => new Lazy<SoftwareCaSigner>(
+            () => new SoftwareCaSigner(ca.Id, ca.CertificateDer, ca.ProtectedPrivateKey, protector))).Value;
+
+    /// <summary>The chain a client needs to trust this CA: today every CA we create is a root.</summary>
+    public static IReadOnlyList<X509Certificate2> ChainOf(CertificateAuthority ca) =>
+        [X509CertificateLoader.LoadCertificate(ca.CertificateDer)];
+
+    public void Dispose()
+    {
+        foreach (var signer in _signers.Values)
+        {
+            if (signer.IsValueCreated)
+                signer.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace EstPortal.Hosting;
+
+/// <summary>Settings under <c>EstPortal</c>. Validated at start-up: a bad value stops the app with a clear message.</summary>
+public sealed class EstPortalOptions
+{
+    public const string Section = "EstPortal";
+
+    /// <summary>Where the SQLite database, the TLS certificate and (by default) the key-encryption key live.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// PKCS#12 file holding the key that encrypts the Data Protection key ring (which in turn encrypts CA keys).
+    /// Defaults to a file inside the data directory; operators should point it at a mounted secret elsewhere.
+    /// </summary>
+    public string? KeyEncryptionKeyPath { get; set; }
+
+    /// <summary>Extra DNS names or IP addresses for the generated TLS server certificate (localhost and loopback are always in).</summary>
+    public List<string> HostNames { get; set; } = [];
+
+    /// <summary>Validity of certificates issued to devices.</summary>
+    public int CertificateValidityDays { get; set; } = 365;
+
+    /// <summary>The realm in <c>WWW-Authenticate: Basic realm="…"</c> on EST 401 answers.</summary>
+    public string Realm { get; set; } = "EstPortal EST";
+
+    /// <summary>Largest EST request body accepted (RFC 7030 requests are a CSR: a few KiB).</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
+
+    public string ResolveKeyEncryptionKeyPath() =>
+        Path.GetFullPath(KeyEncryptionKeyPath ?? Path.Combine(ResolveDataDirectory(), "keys", "key-encryption-key.pfx"));
+}
+
+internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EstPortalOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            failures.Add("EstPortal:DataDirectory must name a directory.");
+        if (options.CertificateValidityDays is < 1 or > 3650)
+            failures.Add("EstPortal:CertificateValidityDays must be between 1 and 3650.");
+        if (options.MaxRequestBodyBytes is < 1024 or > 10 * 1024 * 1024)
+            failures.Add("EstPortal:MaxRequestBodyBytes must be between 1024 and 10485760.");
+        if (string.IsNullOrWhiteSpace(options.Realm) || options.Realm.Contains('"'))
+            failures.Add("EstPortal:Realm must be non-empty and contain no double quote.");
+        foreach (var host in options.HostNames)
+        {
+            if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+                failures.Add($"EstPortal:HostNames contains '{host}', which is not a DNS name or IP address.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,81 @@
+using EstPortal.Admin;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.Enrollment;
+using EstPortal.Pki;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.Hosting;
+
+/// <summary>
+/// Everything a fresh machine needs before the first request: schema, roles, a first root CA, the TLS certificate,
+/// and (while no Admin exists) a setup code. Runs in <see cref="StartingAsync"/>, before Kestrel binds, so the
+/// TLS certificate exists when the first handshake arrives. Later starts reuse what is there.
+/// </summary>
+public sealed class FirstRunInitializer(
+    IServiceProvider services,
+    IDbContextFactory<EstPortalDbContext> contexts,
+    CertificateAuthorityAdmin caAdmin,
+    CertificateAuthorities cas,
+    TlsCertificateProvider tls,
+    FirstAdminSetup setup,
+    ILogger<FirstRunInitializer> logger) : IHostedLifecycleService
+{
+    /// <summary>Schema, roles and the default CA: what the admin commands need too.</summary>
+    public async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            if (db.Database.IsSqlite())
+            {
+                // WAL lets the portal read while EST writes; the setting persists in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in OperatorRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+                await roles.CreateAsync(new IdentityRole(role));
+        }
+
+        if (await cas.FindDefaultAsync(cancellationToken) is null)
+        {
+            var ca = await caAdmin.CreateRootAsync(CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject,
+                CaKeyAlgorithm.EcP256, TimeSpan.FromDays(3650), makeDefault: true, actor: "system", cancellationToken);
+            logger.LogInformation("Created the default root CA {Subject}", ca.Subject);
+        }
+    }
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await PrepareDatabaseAsync(cancellationToken);
+
+        var defaultCa = await cas.FindDefaultAsync(cancellationToken)
+            ?? throw new InvalidOperationException("No default CA exists.");
+        tls.LoadOrIssue(cas.GetSigner(defaultCa));
+
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<Operator>>();
+        if ((await users.GetUsersInRoleAsync(OperatorRoles.Admin)).Count == 0)
+        {
+            var code = setup.Open();
+            // Printed on the console, not only logged, so it is seen whatever the log level; never stored.
+            Console.WriteLine();
+            Console.WriteLine("=== EstPortal first start: no Admin account exists yet ===");
+            Console.WriteLine("Open the portal at /setup and enter this one-time setup code to create the first Admin:");
+            Console.WriteLine($"    {code}");
+            Console.WriteLine();
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,123 @@
+using EstPortal.Admin;
+using EstPortal.Audit;
+using EstPortal.Components.Account;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.DeviceAuth;
+using EstPortal.Enrollment;
+using EstPortal.Est;
+using EstPortal.Pki;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace EstPortal.Hosting;
+
+internal static class ServiceRegistration
+{
+    public static void AddEstPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<EstPortalOptions>().BindConfiguration(EstPortalOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EstPortalOptions>, EstPortalOptionsValidator>();
+
+        // The data directory, database path and key-encryption key are needed to build the container itself.
+        var options = builder.Configuration.GetSection(EstPortalOptions.Section).Get<EstPortalOptions>() ?? new EstPortalOptions();
+        var dataDirectory = options.ResolveDataDirectory();
+        Directory.CreateDirectory(dataDirectory);
+
+        var connectionString = builder.Configuration.GetConnectionString("EstPortal")
+            ?? $"Data Source={Path.Combine(dataDirectory, "estportal.db")}";
+        services.AddDbContextFactory<EstPortalDbContext>(db => db.UseSqlite(connectionString));
+
+        var kekPath = options.ResolveKeyEncryptionKeyPath();
+        var keyEncryptionKey = KeyEncryptionKey.LoadOrCreate(kekPath, TimeProvider.System);
+        services.AddDataProtection()
+            .SetApplicationName("EstPortal")
+            .PersistKeysToDbContext<EstPortalDbContext>()
+            .ProtectKeysWithCertificate(keyEncryptionKey)
+            .UnprotectKeysWithAnyCertificate(keyEncryptionKey);
+        services.AddSingleton(new KeyEncryptionKeyLocation(kekPath, kekPath.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        services.AddHostedService<KeyEncryptionKeyWarning>();
+
+        AddIdentity(services);
+        AddDomain(services);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        KestrelEndpoints.Configure(builder);
+        // Serves MudBlazor's and Blazor's assets from the build output in any environment (a no-op once published).
+        builder.WebHost.UseStaticWebAssets();
+    }
+
+    private static void AddIdentity(IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddAuthorization();
+        services.AddIdentityCore<Operator>(o =>
+            {
+                // Operators are created by an Admin or the CLI, never by self-registration; no e-mail round trip.
+                o.SignIn.RequireConfirmedAccount = false;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Password.RequiredLength = 12;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<EstPortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<IEmailSender<Operator>, IdentityNoOpEmailSender>();
+        services.ConfigureApplicationCookie(c =>
+        {
+            c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+            c.LoginPath = "/Account/Login";
+            c.AccessDeniedPath = "/Account/AccessDenied";
+        });
+    }
+
+    private static void AddDomain(IServiceCollection services)
+    {
+        // Pki: no ASP.NET or EF types; signing re-checks what it is asked to sign.
+        services.AddSingleton<SerialNumberGenerator>();
+        services.AddSingleton<CaKeyProtector>();
+        services.AddSingleton<RootCaFactory>();
+        services.AddSingleton<CertificateIssuer>();
+        services.AddSingleton<TlsServerCertificateFactory>();
+        services.AddSingleton<CsrLoader>();
+
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<CertificateAuthorities>();
+        services.AddSingleton<DeviceCredentialValidator>();
+        services.AddSingleton<BootstrapTokenValidator>();
+        services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<EstAuthenticator>();
+        services.AddSingleton<EnrollmentService>();
+
+        services.AddSingleton<CertificateAuthorityAdmin>();
+        services.AddSingleton<DeviceAdmin>();
+        services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddScoped<OperatorAdmin>();
+
+        services.AddSingleton<TlsCertificateProvider>();
+        services.AddSingleton<FirstAdminSetup>();
+        services.AddSingleton<FirstRunInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<FirstRunInitializer>());
+    }
+}

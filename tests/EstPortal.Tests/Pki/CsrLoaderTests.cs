@@ -1,0 +1,153 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using EstPortal.Pki;
+
+namespace EstPortal.Tests.Pki;
+
+public class CsrLoaderTests
+{
+    private readonly CsrLoader _loader = new();
+
+    [Fact]
+    public void Load_ValidCsr_ReturnsRequestWithRequestedExtensionsKept()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = TestPki.CsrDer(key, "CN=device-1", r =>
+            r.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true)));
+
+        var csr = _loader.Load(der);
+
+        Assert.Equal("CN=device-1", csr.SubjectName.Name);
+        Assert.Single(csr.CertificateExtensions.OfType<X509BasicConstraintsExtension>());
+    }
+
+    [Fact]
+    public void Load_TamperedSubject_ReportsSignatureFailure()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = TestPki.CsrDer(key, "CN=device-1");
+        var at = der.AsSpan().IndexOf("device-1"u8);
+        der[at + 7] = (byte)'2';
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(der));
+
+        Assert.Equal("the CSR signature does not verify", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("00")]
+    [InlineData("3000")]
+    [InlineData("30820000")]
+    [InlineData("0c0568656c6c6f")] // UTF8String "hello"
+    public void Load_Garbage_ReportsNotPkcs10(string hex)
+    {
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(Convert.FromHexString(hex)));
+
+        Assert.Equal("the request body is not a PKCS#10 certification request", ex.Message);
+    }
+
+    [Fact]
+    public void Load_CertificateInsteadOfCsr_ReportsNotPkcs10()
+    {
+        using var ca = TestPki.CreateCa(TestPki.Clock());
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(ca.Certificate.RawData));
+
+        Assert.Equal("the request body is not a PKCS#10 certification request", ex.Message);
+    }
+
+    [Fact]
+    public void Load_TruncatedOrExtended_ReportsNotPkcs10()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = TestPki.CsrDer(key);
+
+        Assert.Equal(CsrLoader.NotPkcs10, Assert.Throws<CsrRejectedException>(() => _loader.Load(der[..^5])).Message);
+        Assert.Equal(CsrLoader.NotPkcs10, Assert.Throws<CsrRejectedException>(() => _loader.Load([.. der, 0x00])).Message);
+    }
+
+    [Fact]
+    public void Load_EveryByteFlippedAndEveryTruncation_OnlyEverThrowsCsrRejected()
+    {
+        using var key = RSA.Create(2048);
+        var der = TestPki.CsrDer(key, extend: r => r.CertificateExtensions.Add(TestPki.DnsSan("a.example")));
+
+        for (var i = 0; i < der.Length; i++)
+        {
+            var mutated = (byte[])der.Clone();
+            mutated[i] ^= 0xFF;
+            AssertLoadsOrRejects(mutated);
+            AssertLoadsOrRejects(der[..i]);
+        }
+    }
+
+    [Fact]
+    public void ReadChallengePassword_Utf8String_ReturnsIt()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = _loader.Load(TestPki.CsrDer(key, extend: r => AddChallengePassword(r, UniversalTagNumber.UTF8String, "tls-unique-ü")));
+
+        Assert.Equal("tls-unique-ü", _loader.ReadChallengePassword(csr));
+    }
+
+    [Fact]
+    public void ReadChallengePassword_PrintableString_ReturnsIt()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = _loader.Load(TestPki.CsrDer(key, extend: r => AddChallengePassword(r, UniversalTagNumber.PrintableString, "AbC123+/=")));
+
+        Assert.Equal("AbC123+/=", _loader.ReadChallengePassword(csr));
+    }
+
+    [Fact]
+    public void ReadChallengePassword_Absent_ReturnsNull()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        Assert.Null(_loader.ReadChallengePassword(_loader.Load(TestPki.CsrDer(key))));
+    }
+
+    [Fact]
+    public void ReadChallengePassword_NotAString_IsRejected()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = _loader.Load(TestPki.CsrDer(key, extend: r =>
+            r.OtherRequestAttributes.Add(new AsnEncodedData(CsrLoader.ChallengePasswordOid, [0x02, 0x01, 0x05]))));
+
+        Assert.Throws<CsrRejectedException>(() => _loader.ReadChallengePassword(csr));
+    }
+
+    [Fact]
+    public void Load_CsrFromOpenSslWithChallengePassword_ReadsIt()
+    {
+        // Produced by: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ossl
+        //   -addext ... with challengePassword = "s3cret" (PrintableString, as openssl writes it).
+        // Built here instead from the same structure, to keep the test independent of the machine.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var der = TestPki.CsrDer(key, "CN=ossl", r => AddChallengePassword(r, UniversalTagNumber.PrintableString, "s3cret"));
+
+        Assert.Equal("s3cret", _loader.ReadChallengePassword(_loader.Load(der)));
+    }
+
+    private void AssertLoadsOrRejects(byte[] input)
+    {
+        try
+        {
+            var csr = _loader.Load(input);
+            _ = _loader.ReadChallengePassword(csr);
+        }
+        catch (CsrRejectedException)
+        {
+        }
+    }
+
+    private static void AddChallengePassword(CertificateRequest request, UniversalTagNumber type, string value)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        writer.WriteCharacterString(type, value);
+        request.OtherRequestAttributes.Add(new AsnEncodedData(CsrLoader.ChallengePasswordOid, writer.Encode()));
+    }
+}

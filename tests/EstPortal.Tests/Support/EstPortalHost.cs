@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Admin;
+using EstPortal.Enrollment;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EstPortal.Tests.Support;
+
+/// <summary>
+/// The real app on real Kestrel with TLS on 127.0.0.1 (two endpoints, as configured in production), over a real
+/// SQLite file in a fresh temporary data directory. One per test class (IClassFixture) or per test.
+/// </summary>
+public sealed class EstPortalHost : IAsyncLifetime, IDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+    private readonly Dictionary<string, string?> _extraSettings;
+
+    public EstPortalHost() : this(new Dictionary<string, string?>()) { }
+
+    public EstPortalHost(Dictionary<string, string?> extraSettings)
+    {
+        _extraSettings = extraSettings;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
+        PortalPort = FreePort();
+        EstPort = FreePort();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("EstPortal:DataDirectory", DataDirectory);
+            web.UseSetting("Kestrel:Endpoints:Portal:Url", PortalUrl);
+            web.UseSetting("Kestrel:Endpoints:Est:Url", EstUrl);
+            foreach (var (key, value) in _extraSettings)
+                web.UseSetting(key, value);
+        });
+    }
+
+    public string DataDirectory { get; }
+    public int PortalPort { get; }
+    public int EstPort { get; }
+    public string PortalUrl => $"https://127.0.0.1:{PortalPort}";
+    public string EstUrl => $"https://127.0.0.1:{EstPort}";
+    public string DatabasePath => Path.Combine(DataDirectory, "estportal.db");
+    public IServiceProvider Services => _factory.Services;
+    public X509Certificate2 CaCertificate { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory.UseKestrel();
+        _factory.StartServer();
+        var ca = await Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync()
+            ?? throw new InvalidOperationException("the app started without a default CA");
+        CaCertificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer);
+    }
+
+    /// <summary>An HTTPS client that trusts only our CA (as a device that fetched /cacerts would), optionally presenting a client certificate.</summary>
+    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(new X509Certificate2(certificate)),
+                ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
+                LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+            },
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public HttpClient CreateEstClient(X509Certificate2? clientCertificate = null) => CreateClient(EstUrl, clientCertificate);
+
+    public bool ChainsToCa(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    public async Task<NewDevice> AddDeviceAsync(string name)
+    {
+        var result = await Services.GetRequiredService<DeviceAdmin>().AddAsync(name, null, "test");
+        return result.Value ?? throw new InvalidOperationException(result.Error);
+    }
+
+    public async Task<NewBootstrapToken> IssueTokenAsync(string? deviceName = null, TimeSpan? lifetime = null)
+    {
+        var result = await Services.GetRequiredService<BootstrapTokenAdmin>()
+            .IssueAsync(lifetime ?? TimeSpan.FromHours(1), deviceName, null, "test");
+        return result.Value ?? throw new InvalidOperationException(result.Error);
+    }
+
+    public async Task<NewOperator> AddOperatorAsync(string email, string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OperatorAdmin>().AddAsync(email, role, null, "test");
+        return result.Value ?? throw new InvalidOperationException(result.Error);
+    }
+
+    public Task DisposeAsync()
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a finishing connection; the OS temp cleaner will take it.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

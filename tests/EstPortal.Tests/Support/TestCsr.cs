@@ -1,0 +1,64 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace EstPortal.Tests.Support;
+
+/// <summary>A device's key pair and PKCS#10 request, made the way a device would make them.</summary>
+public sealed class TestCsr
+{
+    private TestCsr(AsymmetricAlgorithm key, byte[] der)
+    {
+        Key = key;
+        Der = der;
+    }
+
+    public AsymmetricAlgorithm Key { get; }
+    public byte[] Der { get; }
+    public string Base64 => Convert.ToBase64String(Der);
+    public string Base64Wrapped => Convert.ToBase64String(Der, Base64FormattingOptions.InsertLineBreaks);
+    public string Pem => PemEncoding.WriteString("CERTIFICATE REQUEST", Der);
+
+    public static TestCsr Create(string subject = "CN=device-1", string[]? dnsNames = null, ECDsa? key = null)
+    {
+        key ??= ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        AddSan(request, dnsNames);
+        return new TestCsr(key, request.CreateSigningRequest());
+    }
+
+    public static TestCsr CreateRsa(int bits, string subject = "CN=rsa-device")
+    {
+        var key = RSA.Create(bits);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return new TestCsr(key, request.CreateSigningRequest());
+    }
+
+    /// <summary>The certificate we were issued, joined with our private key, for use as a TLS client certificate.</summary>
+    public X509Certificate2 WithPrivateKey(X509Certificate2 issued)
+    {
+        using var joined = Key switch
+        {
+            ECDsa ec => issued.CopyWithPrivateKey(ec),
+            RSA rsa => issued.CopyWithPrivateKey(rsa),
+            _ => throw new NotSupportedException(),
+        };
+        // Through PKCS#12 so the key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(joined.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static void AddSan(CertificateRequest request, string[]? dnsNames)
+    {
+        if (dnsNames is null || dnsNames.Length == 0)
+            return;
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames)
+        {
+            if (IPAddress.TryParse(name, out var ip))
+                san.AddIpAddress(ip);
+            else
+                san.AddDnsName(name);
+        }
+        request.CertificateExtensions.Add(san.Build());
+    }
+}
