@@ -1,8 +1,8 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using EstPortal.Pki;
+using EstPortal.Tests.Support;
 
 namespace EstPortal.Tests.Pki;
 
@@ -120,16 +120,41 @@ public class CsrLoaderTests
         Assert.Throws<CsrRejectedException>(() => _loader.ReadChallengePassword(csr));
     }
 
-    [Fact]
-    public void Load_CsrFromOpenSslWithChallengePassword_ReadsIt()
+    [RequiresToolFact("openssl")]
+    public async Task Load_OpenSslCsrWithChallengePassword_VerifiesAndReadsPassword()
     {
-        // Produced by: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ossl
-        //   -addext ... with challengePassword = "s3cret" (PrintableString, as openssl writes it).
-        // Built here instead from the same structure, to keep the test independent of the machine.
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var der = TestPki.CsrDer(key, "CN=ossl", r => AddChallengePassword(r, UniversalTagNumber.PrintableString, "s3cret"));
+        var config = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, """
+                [req]
+                distinguished_name = dn
+                attributes = attrs
+                prompt = no
+                [dn]
+                CN = ossl-device
+                [attrs]
+                challengePassword = s3cret-Value
+                """);
+            var result = await ExternalTool.RunAsync(
+                "openssl",
+                ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null",
+                 "-config", config],
+                stdin: null,
+                TimeSpan.FromSeconds(30));
+            Assert.True(result.ExitCode == 0, result.Stderr);
 
-        Assert.Equal("s3cret", _loader.ReadChallengePassword(_loader.Load(der)));
+            var fields = PemEncoding.Find(result.Stdout);
+            var der = Convert.FromBase64String(result.Stdout[fields.Base64Data]);
+            var csr = _loader.Load(der);
+
+            Assert.Equal("CN=ossl-device", csr.SubjectName.Name);
+            Assert.Equal("s3cret-Value", _loader.ReadChallengePassword(csr));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
     }
 
     private void AssertLoadsOrRejects(byte[] input)

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Pki;
+using EstPortal.Tests.Support;
+
+namespace EstPortal.Tests.Pki;
+
+public sealed class CertsOnlyPkcs7Tests : IDisposable
+{
+    private readonly SoftwareCaSigner _ca = TestPki.CreateCa(TestPki.Clock(), subject: "CN=Pkcs7 Root CA");
+    private readonly X509Certificate2 _device;
+
+    public CertsOnlyPkcs7Tests()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = TestPki.Csr(key, "CN=pkcs7-device");
+        _device = new CertificateIssuer(TestPki.Clock(), new SerialNumberGenerator())
+            .Issue(_ca, new IssuanceRequest(csr, csr.SubjectName, null, TimeSpan.FromDays(1), CertificatePurpose.ClientAuth))
+            .Certificate;
+    }
+
+    public void Dispose()
+    {
+        _ca.Dispose();
+        _device.Dispose();
+    }
+
+    [Fact]
+    public void Encode_TwoCertificates_DecodesAsUnsignedSignedDataWithBoth()
+    {
+        var der = CertsOnlyPkcs7.Encode([_device, _ca.Certificate]);
+
+        var cms = new SignedCms();
+        cms.Decode(der);
+        Assert.Empty(cms.SignerInfos);
+        Assert.Equal("1.2.840.113549.1.7.1", cms.ContentInfo.ContentType.Value);
+        Assert.Equal(1, cms.Version);
+        Assert.Equal(
+            new[] { _ca.Certificate.Thumbprint, _device.Thumbprint }.Order(),
+            cms.Certificates.Select(c => c.Thumbprint).Order());
+    }
+
+    [Fact]
+    public void Encode_NoCertificates_IsStillAValidMessage()
+    {
+        var cms = new SignedCms();
+        cms.Decode(CertsOnlyPkcs7.Encode([]));
+
+        Assert.Empty(cms.Certificates);
+    }
+
+    [RequiresToolFact("openssl")]
+    public async Task Encode_TwoCertificates_OpenSslPrintsBoth()
+    {
+        var der = CertsOnlyPkcs7.Encode([_device, _ca.Certificate]);
+
+        var result = await ExternalTool.RunWithBinaryStdinAsync(
+            "openssl", ["pkcs7", "-inform", "DER", "-print_certs", "-noout"], der, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("subject=CN=pkcs7-device", result.Stdout.Replace(" = ", "=", StringComparison.Ordinal));
+        Assert.Contains("subject=CN=Pkcs7 Root CA", result.Stdout.Replace(" = ", "=", StringComparison.Ordinal));
+    }
+
+    [RequiresToolFact("openssl")]
+    public async Task Encode_OpenSslReEncodes_ToTheSameBytes()
+    {
+        // openssl parses and re-serialises the structure; identical output means our DER is canonical.
+        var der = CertsOnlyPkcs7.Encode([_ca.Certificate, _device]);
+
+        var result = await ExternalTool.RunWithBinaryStdinAsync(
+            "openssl", ["pkcs7", "-inform", "DER", "-outform", "PEM"], der, TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var fields = PemEncoding.Find(result.Stdout);
+        Assert.Equal(der, Convert.FromBase64String(result.Stdout[fields.Base64Data]));
+    }
+}
