@@ -97,6 +97,13 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>All certificates the server has issued, with or without a device (bootstrap-token enrollments).</summary>
+    public async Task<int> CountIssuedCertificatesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.IssuedCertificates.CountAsync(cancellationToken);
+    }
+
     public async Task<byte[]?> CertificateDerAsync(Guid certificateId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -23,13 +23,13 @@ public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext
 
         var actor = $"token:{token.Id}";
         if (token.UsedAt is not null)
-            return DeviceAuthResult.Refused("the bootstrap token has already been used", forbidden: false);
+            return DeviceAuthResult.Refused("the bootstrap token has already been used", actor, forbidden: false);
         if (token.RevokedAt is not null)
-            return DeviceAuthResult.Refused("the bootstrap token has been revoked", forbidden: false);
+            return DeviceAuthResult.Refused("the bootstrap token has been revoked", actor, forbidden: false);
         if (token.ExpiresAt <= time.GetUtcNow())
-            return DeviceAuthResult.Refused("the bootstrap token has expired", forbidden: false);
+            return DeviceAuthResult.Refused("the bootstrap token has expired", actor, forbidden: false);
         if (token.DeviceDisabled)
-            return DeviceAuthResult.Refused($"device '{token.DeviceName}' is disabled");
+            return DeviceAuthResult.Refused($"device '{token.DeviceName}' is disabled", actor);
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.BootstrapToken, actor, token.DeviceId, token.DeviceName, TokenId: token.Id));
     }

@@ -20,16 +20,16 @@ public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbCont
             .Select(c => new { c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, DeviceName = c.Device != null ? c.Device.Name : null, DeviceDisabled = c.Device != null && c.Device.Disabled })
             .FirstOrDefaultAsync(cancellationToken);
         if (issued is null)
-            return DeviceAuthResult.Refused("the client certificate was not issued by this server", forbidden: false);
+            return DeviceAuthResult.Refused("the client certificate was not issued by this server", $"certificate:{certificate.SerialNumber} (unknown)", forbidden: false);
 
         var actor = $"certificate:{issued.SerialNumber}";
         var now = time.GetUtcNow();
         if (issued.RevokedAt is not null)
-            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} has been revoked");
+            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} has been revoked", actor);
         if (now < issued.NotBefore || now >= issued.NotAfter)
-            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} is not within its validity period");
+            return DeviceAuthResult.Refused($"the client certificate {issued.SerialNumber} is not within its validity period", actor);
         if (issued.DeviceDisabled)
-            return DeviceAuthResult.Refused($"device '{issued.DeviceName}' is disabled");
+            return DeviceAuthResult.Refused($"device '{issued.DeviceName}' is disabled", actor);
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.ClientCertificate, actor, issued.DeviceId, issued.DeviceName,
             CertificateId: issued.Id, Certificate: certificate));

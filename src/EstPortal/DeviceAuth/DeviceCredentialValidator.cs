@@ -26,7 +26,7 @@ public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbConte
         if (matched is null)
             return DeviceAuthResult.NotRecognised;
         if (device.Disabled)
-            return DeviceAuthResult.Refused($"device '{device.Name}' is disabled");
+            return DeviceAuthResult.Refused($"device '{device.Name}' is disabled", $"credential:{device.Name}");
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.DeviceCredential, $"credential:{device.Name}", device.Id, device.Name));
     }

@@ -19,12 +19,13 @@ public sealed record EstCaller(
 
 /// <summary>
 /// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a
-/// reason (the credential was recognised but may not be used: 401 or 403 per <see cref="Forbidden"/>).
+/// reason (the credential was recognised but may not be used: 401 or 403 per <see cref="Forbidden"/>). A refusal
+/// names the recognised credential in <see cref="Actor"/> so the audit log says which token or certificate it was.
 /// </summary>
-public sealed record DeviceAuthResult(EstCaller? Caller, string? Reason, bool Forbidden)
+public sealed record DeviceAuthResult(EstCaller? Caller, string? Reason, bool Forbidden, string? Actor = null)
 {
     public static readonly DeviceAuthResult NotRecognised = new(null, null, false);
-    public static DeviceAuthResult Success(EstCaller caller) => new(caller, null, false);
-    public static DeviceAuthResult Refused(string reason, bool forbidden = true) => new(null, reason, forbidden);
+    public static DeviceAuthResult Success(EstCaller caller) => new(caller, null, false, caller.Actor);
+    public static DeviceAuthResult Refused(string reason, string? actor, bool forbidden = true) => new(null, reason, forbidden, actor);
     public bool Recognised => Caller is not null || Reason is not null;
 }

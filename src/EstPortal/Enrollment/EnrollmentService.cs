@@ -27,6 +27,8 @@ public sealed class EnrollmentService(
     IOptions<EstPortalOptions> options,
     TimeProvider time)
 {
+    private const string SubjectAltNameOid = "2.5.29.17";
+
     public async Task<EnrollmentResult> EnrollAsync(EnrollmentRequest request, CancellationToken cancellationToken)
     {
         var eventType = request.Kind == EnrollmentKind.Enroll ? AuditEventTypes.Enroll : AuditEventTypes.Reenroll;
@@ -40,7 +42,7 @@ public sealed class EnrollmentService(
                 ? "no valid device credential or bootstrap token was presented"
                 : "re-enrollment requires the TLS client certificate being renewed");
             var failure = auth.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.Unauthenticated;
-            return await RefuseAsync(eventType, request, request.Credentials.Describe(), null, failure, reason, cancellationToken);
+            return await RefuseAsync(eventType, request, auth.Actor ?? request.Credentials.Describe(), null, failure, reason, cancellationToken);
         }
 
         if (request.CsrDer is null)
@@ -62,6 +64,14 @@ public sealed class EnrollmentService(
             return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest, identityChange, cancellationToken);
         }
 
+        var subjectAltNames = csr.CertificateExtensions.Where(e => e.Oid?.Value == SubjectAltNameOid).ToList();
+        if (subjectAltNames.Count > 1)
+        {
+            // RFC 5280 §4.2: an extension appears at most once.
+            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest,
+                "the CSR requests more than one subjectAltName extension", cancellationToken);
+        }
+
         var ca = await cas.FindDefaultAsync(cancellationToken);
         if (ca is null)
             return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.Forbidden, "no certificate authority is configured", cancellationToken);
@@ -73,7 +83,7 @@ public sealed class EnrollmentService(
             issued = issuer.Issue(cas.GetSigner(ca), new IssuanceRequest(
                 csr,
                 csr.SubjectName,
-                csr.CertificateExtensions.Where(e => e.Oid?.Value == "2.5.29.17").ToList() is { Count: > 0 } san ? san : null,
+                subjectAltNames.Count > 0 ? subjectAltNames : null,
                 TimeSpan.FromDays(options.Value.CertificateValidityDays),
                 CertificatePurpose.ClientAuth));
         }

@@ -18,12 +18,30 @@ internal static class EstEndpoints
 
     public static void MapEst(this IEndpointRouteBuilder app)
     {
-        var est = app.MapGroup(PathPrefix).DisableAntiforgery();
+        var est = app.MapGroup(PathPrefix).DisableAntiforgery().AddEndpointFilter(AnswerFaultsAsText);
         est.MapGet("/cacerts", GetCaCertsAsync);
         est.MapPost("/simpleenroll", (HttpContext context, EnrollmentService enrollment, IOptions<EstPortalOptions> options) =>
             EnrollAsync(EnrollmentKind.Enroll, context, enrollment, options.Value));
         est.MapPost("/simplereenroll", (HttpContext context, EnrollmentService enrollment, IOptions<EstPortalOptions> options) =>
             EnrollAsync(EnrollmentKind.Reenroll, context, enrollment, options.Value));
+    }
+
+    /// <summary>
+    /// A fault of ours still answers like EST (text/plain, Content-Length), never the portal's HTML error page and
+    /// never a stack trace; the details go to the log.
+    /// </summary>
+    private static async ValueTask<object?> AnswerFaultsAsText(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EstEndpoints))
+                .LogError(ex, "EST request {Path} failed", context.HttpContext.Request.Path);
+            return EstResults.Error(StatusCodes.Status500InternalServerError, "internal error; the request was not completed");
+        }
     }
 
     /// <summary>RFC 7030 §4.1: the CA certificates, no authentication required, as a certs-only PKCS#7.</summary>

@@ -14,10 +14,21 @@ internal static class AdminCommands
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    /// <summary>Splits `--Section:Key=value` settings (for the configuration) from the command's own words.</summary>
+    // The commands' own options; any other `--key=value` is a configuration setting.
+    private static readonly HashSet<string> CommandOptions = new(["ttl", "device", "description", "note", "role", "help"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Splits configuration settings (`--EstPortal:DataDirectory=/x`, also what WebApplicationFactory passes to Main)
+    /// from the command's own words and options.
+    /// </summary>
     public static (string[] Settings, string[] Command) Split(string[] args)
     {
-        static bool IsSetting(string a) => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=') && a.Contains(':');
+        static bool IsSetting(string a)
+        {
+            if (!a.StartsWith("--", StringComparison.Ordinal) || a.IndexOf('=', StringComparison.Ordinal) is var eq && eq < 0)
+                return false;
+            return !CommandOptions.Contains(a[2..eq]);
+        }
         return (args.Where(IsSetting).ToArray(), args.Where(a => !IsSetting(a)).ToArray());
     }
 

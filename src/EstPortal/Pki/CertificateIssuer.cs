@@ -42,8 +42,7 @@ public sealed class CertificateIssuer
         var publicKey = request.Csr.PublicKey;
         var isRsa = SubjectKeyRules.EnsureAcceptable(publicKey);
         var subjectPublicKeyInfo = publicKey.ExportSubjectPublicKeyInfo();
-        if (CryptographicOperations.FixedTimeEquals(
-                subjectPublicKeyInfo, ca.Certificate.PublicKey.ExportSubjectPublicKeyInfo()))
+        if (subjectPublicKeyInfo.AsSpan().SequenceEqual(ca.Certificate.PublicKey.ExportSubjectPublicKeyInfo()))
         {
             throw new IssuanceRefusedException("the request uses the CA's own public key");
         }

@@ -5,8 +5,9 @@ namespace EstPortal.Pki;
 
 /// <summary>
 /// The "certs-only" CMS message EST answers /cacerts and /simpleenroll with (RFC 7030 §4.1.3 and §4.2.3): a
-/// degenerate SignedData (RFC 5652 §5) with no signers and no content, only certificates. Built with the BCL's
-/// AsnWriter because SignedCms refuses to encode a message nobody signed.
+/// degenerate SignedData (RFC 5652 §5) with no signers and no content, only certificates. Written directly with
+/// the BCL's AsnWriter: SignedCms is not in the shared framework's reference assemblies, and the structure is
+/// small enough that a CMS library would add a dependency without removing any risk.
 /// </summary>
 public static class CertsOnlyPkcs7
 {

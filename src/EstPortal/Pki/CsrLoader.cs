@@ -16,8 +16,9 @@ public sealed class CsrLoader
     /// <summary>PKCS#9 challengePassword (RFC 2985 §5.4.1); RFC 7030 §3.5 carries the tls-unique value in it.</summary>
     public const string ChallengePasswordOid = "1.2.840.113549.1.9.7";
 
-    // Requested extensions are kept, not silently dropped, so policy can decide which to honour and say why it
-    // refuses others. (The default load options drop unknown or critical ones.)
+    // The default options leave CertificateExtensions empty, silently dropping every requested extension (SAN
+    // included). Load them so policy can decide which to honour and say why it refuses others; the CA never copies
+    // them blindly (see CertificateIssuer).
     private const CertificateRequestLoadOptions Options = CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions;
 
     /// <exception cref="CsrRejectedException">The bytes are not a PKCS#10 request, or its proof of possession fails.</exception>
@@ -25,34 +26,13 @@ public sealed class CsrLoader
     {
         ArgumentNullException.ThrowIfNull(der);
 
-        // Parse without the signature check first, so a client learns whether it sent the wrong thing or a request
-        // whose proof of possession (RFC 2986 §3, the self-signature) is broken.
-        CertificateRequest unverified;
-        try
-        {
-            unverified = CertificateRequest.LoadSigningRequest(
-                der, HashAlgorithmName.SHA256, Options | CertificateRequestLoadOptions.SkipSignatureValidation);
-        }
-        catch (Exception ex) when (IsMalformedInput(ex))
-        {
-            throw new CsrRejectedException(NotPkcs10, ex);
-        }
-
         try
         {
             return CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, Options);
         }
         catch (Exception ex) when (IsMalformedInput(ex))
         {
-            var keyAlgorithm = unverified.PublicKey.Oid.Value;
-            if (keyAlgorithm is not (PublicKeyAlgorithms.Rsa or PublicKeyAlgorithms.EcPublicKey))
-            {
-                // The platform cannot verify signatures of e.g. Ed25519 keys; "does not verify" would mislead.
-                throw new CsrRejectedException(
-                    $"the CSR key algorithm {PublicKeyAlgorithms.Describe(keyAlgorithm)} is not supported", ex);
-            }
-
-            throw new CsrRejectedException(SignatureDoesNotVerify, ex);
+            throw Explain(der, ex);
         }
     }
 
@@ -94,6 +74,34 @@ public sealed class CsrLoader
         {
             throw new CsrRejectedException("the CSR challengePassword is not a DirectoryString", ex);
         }
+    }
+
+    /// <summary>
+    /// Re-parses without the signature check, so a client learns whether it sent the wrong thing or a request whose
+    /// proof of possession (RFC 2986 §3, the self-signature) is broken. Only failures pay for the second parse.
+    /// </summary>
+    private static CsrRejectedException Explain(byte[] der, Exception verifiedLoadFailure)
+    {
+        CertificateRequest unverified;
+        try
+        {
+            unverified = CertificateRequest.LoadSigningRequest(
+                der, HashAlgorithmName.SHA256, Options | CertificateRequestLoadOptions.SkipSignatureValidation);
+        }
+        catch (Exception ex) when (IsMalformedInput(ex))
+        {
+            return new CsrRejectedException(NotPkcs10, ex);
+        }
+
+        var keyAlgorithm = unverified.PublicKey.Oid.Value;
+        if (keyAlgorithm is not (PublicKeyAlgorithms.Rsa or PublicKeyAlgorithms.EcPublicKey))
+        {
+            // The platform cannot verify signatures made with e.g. Ed25519 keys; "does not verify" would mislead.
+            return new CsrRejectedException(
+                $"the CSR key algorithm {PublicKeyAlgorithms.Describe(keyAlgorithm)} is not supported", verifiedLoadFailure);
+        }
+
+        return new CsrRejectedException(SignatureDoesNotVerify, verifiedLoadFailure);
     }
 
     // DirectoryString (RFC 5280 §4.1.2.4) minus universalString, which the platform's ASN.1 reader cannot decode.

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -15,6 +16,9 @@ public sealed class TlsServerCertificateFactory
 
     // Always present so local tools and health checks can reach the server whatever the configured names are.
     private static readonly string[] AlwaysIncluded = ["localhost", "127.0.0.1", "::1"];
+
+    // UseStd3AsciiRules: letters, digits and hyphens only, no leading or trailing hyphen (RFC 1123 §2.1).
+    private static readonly IdnMapping DnsNames = new() { UseStd3AsciiRules = true };
 
     private readonly CertificateIssuer _issuer;
 
@@ -110,15 +114,27 @@ public sealed class TlsServerCertificateFactory
         return looksLikeIp && IPAddress.TryParse(name, out address);
     }
 
+    // SubjectAlternativeNameBuilder accepts any string; a name a TLS client can never match is a configuration
+    // mistake worth reporting at start-up. RFC 5280 §4.2.1.6: dNSName in preferred name syntax (RFC 1034 §3.5),
+    // internationalised names as A-labels; a leading "*." wildcard label is allowed (RFC 6125 §6.4.3).
     private static void AddDnsName(SubjectAlternativeNameBuilder builder, string name)
     {
+        var withoutWildcard = name.StartsWith("*.", StringComparison.Ordinal) ? name[2..] : name;
+        string ascii;
         try
         {
-            builder.AddDnsName(name);
+            ascii = DnsNames.GetAscii(withoutWildcard.TrimEnd('.'));
         }
         catch (ArgumentException ex)
         {
             throw new ArgumentException($"'{name}' is not a valid DNS name", nameof(name), ex);
         }
+
+        if (ascii.Length > 253 || ascii.Split('.').Any(label => label.Length is 0 or > 63))
+        {
+            throw new ArgumentException($"'{name}' is not a valid DNS name", nameof(name));
+        }
+
+        builder.AddDnsName(name);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Pki;
+using EstPortal.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EstPortal.Tests.Pki;
@@ -256,6 +257,34 @@ public sealed class CertificateIssuerTests : IDisposable
         };
 
         Assert.Throws<ArgumentException>(() => _issuer.Issue(_ca, request));
+    }
+
+    [RequiresToolFact("openssl")]
+    public async Task Issue_Certificate_OpenSslVerifiesItForClientAuth()
+    {
+        // openssl checks validity against the real clock, so issue at the real now.
+        using var ca = TestPki.CreateCa(TimeProvider.System);
+        var issuer = new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator());
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var cert = issuer.Issue(ca, Request(TestPki.Csr(key), TimeSpan.FromDays(30))).Certificate;
+        var caFile = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(caFile, ca.Certificate.ExportCertificatePem());
+
+            var result = await ExternalTool.RunAsync(
+                "openssl",
+                ["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", caFile],
+                cert.ExportCertificatePem(),
+                TimeSpan.FromSeconds(30));
+
+            Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+            Assert.Contains("OK", result.Stdout);
+        }
+        finally
+        {
+            File.Delete(caFile);
+        }
     }
 
     private static IssuanceRequest Request(CertificateRequest csr, TimeSpan validity, CertificatePurpose purpose = CertificatePurpose.ClientAuth) =>

@@ -157,6 +157,22 @@ public class CsrLoaderTests
         }
     }
 
+    [RequiresToolFact("openssl")]
+    public async Task Load_Ed25519CsrFromOpenSsl_SaysTheAlgorithmIsNotSupported()
+    {
+        var result = await ExternalTool.RunAsync(
+            "openssl",
+            ["req", "-new", "-newkey", "ed25519", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=ed-device"],
+            stdin: null,
+            TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var fields = PemEncoding.Find(result.Stdout);
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(Convert.FromBase64String(result.Stdout[fields.Base64Data])));
+
+        Assert.Equal("the CSR key algorithm Ed25519 is not supported", ex.Message);
+    }
+
     private void AssertLoadsOrRejects(byte[] input)
     {
         try

@@ -63,10 +63,25 @@ public sealed class TlsServerCertificateFactoryTests : IDisposable
         Assert.Equal(shortCa.Certificate.NotAfter, clamped.NotAfter);
     }
 
-    [Fact]
-    public void Create_InvalidDnsName_ThrowsArgumentException()
+    [Theory]
+    [InlineData("bad name with spaces")]
+    [InlineData("-leading-hyphen.example")]
+    [InlineData("under_score.example")]
+    [InlineData("double..dot.example")]
+    public void Create_InvalidDnsName_ThrowsArgumentException(string name)
     {
-        Assert.Throws<ArgumentException>(() => _factory.Create(_ca, ["bad name with spaces"]));
+        var ex = Assert.Throws<ArgumentException>(() => _factory.Create(_ca, [name]));
+
+        Assert.Contains(name, ex.Message);
+    }
+
+    [Fact]
+    public void Create_WildcardAndInternationalNames_AreAccepted()
+    {
+        using var cert = _factory.Create(_ca, ["*.est.example", "bücher.example"]);
+
+        Assert.True(cert.MatchesHostname("device.est.example"));
+        Assert.Contains("xn--bcher-kva.example", cert.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
     }
 
     [Fact]

@@ -19,12 +19,13 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly Dictionary<string, string?> _extraSettings;
 
-    public EstPortalHost() : this(new Dictionary<string, string?>()) { }
+    public EstPortalHost() : this(null, null) { }
 
-    public EstPortalHost(Dictionary<string, string?> extraSettings)
+    // Not public: an xunit class fixture must have exactly one public constructor. Use Create(...).
+    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings)
     {
-        _extraSettings = extraSettings;
-        DataDirectory = Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
+        _extraSettings = extraSettings ?? [];
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
         PortalPort = FreePort();
         EstPort = FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -36,6 +37,10 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
                 web.UseSetting(key, value);
         });
     }
+
+    /// <summary>A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings.</summary>
+    public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null) =>
+        new(dataDirectory, extraSettings);
 
     public string DataDirectory { get; }
     public int PortalPort { get; }

@@ -55,6 +55,35 @@ public static class ExternalTool
     public static Task<ToolResult> RunAsync(string file, IEnumerable<string> arguments, string? stdin, TimeSpan timeout) =>
         RunCoreAsync(StartInfo(file, arguments), stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout);
 
+    /// <summary>
+    /// With extra environment variables (e.g. <c>STRONGSWAN_CONF</c>; a null value removes the variable) and an
+    /// optional working directory; the rest of the environment is inherited.
+    /// </summary>
+    public static Task<ToolResult> RunAsync(
+        string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string? workingDirectory,
+        string? stdin, TimeSpan timeout)
+    {
+        var startInfo = StartInfo(file, arguments);
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
+        }
+
+        if (workingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = workingDirectory;
+        }
+
+        return RunCoreAsync(startInfo, stdin is null ? null : Encoding.UTF8.GetBytes(stdin), timeout);
+    }
+
     /// <summary>For binary input such as DER piped to <c>openssl ... -inform DER</c>.</summary>
     public static Task<ToolResult> RunWithBinaryStdinAsync(string file, IEnumerable<string> arguments, byte[] stdin, TimeSpan timeout) =>
         RunCoreAsync(StartInfo(file, arguments), stdin, timeout);

@@ -96,9 +96,20 @@ public static class EstBodyDecoder
     // A cut-off upload or concatenated garbage is reported here rather than as a confusing parser error later.
     private static void EnsureSingleStructure(byte[] der)
     {
-        if (!AsnDecoder.TryReadEncodedValue(der, AsnEncodingRules.BER, out var tag, out _, out _, out var consumed) ||
-            consumed != der.Length ||
-            !tag.IsConstructed)
+        bool complete;
+        try
+        {
+            complete = AsnDecoder.TryReadEncodedValue(der, AsnEncodingRules.BER, out var tag, out _, out _, out var consumed) &&
+                consumed == der.Length &&
+                tag.IsConstructed;
+        }
+        catch (AsnContentException ex)
+        {
+            // Thrown (rather than returning false) for malformed indefinite-length contents.
+            throw new EstFramingException(NotOneDerStructure, ex);
+        }
+
+        if (!complete)
         {
             throw new EstFramingException(NotOneDerStructure);
         }

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using EstPortal.Data;
+using EstPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EstPortal.Tests.Integration;
+
+/// <summary>DESIGN.md: a one-time token is redeemed by one conditional update, so racing requests get one certificate.</summary>
+public sealed class TokenRedemptionConcurrencyTests(EstPortalHost host) : IClassFixture<EstPortalHost>
+{
+    [Fact]
+    public async Task ParallelEnrollmentsWithOneToken_IssueExactlyOneCertificate()
+    {
+        var token = await host.IssueTokenAsync();
+        var csrs = Enumerable.Range(0, 24).Select(i => TestCsr.Create($"CN=race-{i}")).ToList();
+        using var client = host.CreateEstClient();
+
+        var responses = await Task.WhenAll(csrs.Select(async csr =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/.well-known/est/simpleenroll")
+            {
+                Content = new StringContent(csr.Base64, Encoding.ASCII, "application/pkcs10"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("x:" + token.Token)));
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(1, responses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(csrs.Count - 1, responses.Count(s => s == HttpStatusCode.Unauthorized));
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+        var spent = await db.BootstrapTokens.SingleAsync(t => t.Id == token.Id);
+        Assert.Equal(1, await db.IssuedCertificates.CountAsync(c => c.SerialNumber == spent.UsedForSerial));
+        Assert.Equal(1, await db.IssuedCertificates.CountAsync(c => c.IssuedVia == $"token:{token.Id}"));
+    }
+}
