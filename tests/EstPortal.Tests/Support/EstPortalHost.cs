@@ -43,6 +43,9 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
         new(dataDirectory, extraSettings);
 
     public string DataDirectory { get; }
+
+    /// <summary>Leave the data directory behind on dispose, e.g. to start a second app on it.</summary>
+    public bool KeepDataDirectory { get; set; }
     public int PortalPort { get; }
     public int EstPort { get; }
     public string PortalUrl => $"https://127.0.0.1:{PortalPort}";
@@ -116,6 +119,8 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     public void Dispose()
     {
         _factory.Dispose();
+        if (KeepDataDirectory)
+            return;
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
