@@ -3,7 +3,18 @@ using EstPortal.Hosting;
 // One executable, two modes: the server (no arguments, or only --Section:Key=value settings) or an admin command.
 var (settings, command) = AdminCommands.Split(args);
 
-var builder = WebApplication.CreateBuilder(settings);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = settings,
+    // appsettings.json ships next to the executable: read it from there whatever the working directory is
+    // (./data stays relative to the working directory). A host that passes its own content root keeps it.
+    ContentRootPath = settings.Any(s => s.StartsWith("--contentRoot=", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+});
+if (AdminCommands.IsCommand(command))
+{
+    // A command's stdout is its result (a PEM chain; a secret alone on the last line), for `> file` and `tail -n1`.
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
 builder.AddEstPortal();
 var app = builder.Build();
 app.UseEstPortal();
