@@ -22,6 +22,7 @@ internal static class RequestPipeline
 
         app.MapEst();
         app.MapStaticAssets();
+        app.MapPortalEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
     }

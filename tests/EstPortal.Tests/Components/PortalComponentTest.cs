@@ -1,0 +1,98 @@
+using Bunit;
+using Bunit.TestDoubles;
+using EstPortal.Admin;
+using EstPortal.Audit;
+using EstPortal.Data;
+using EstPortal.Enrollment;
+using EstPortal.Pki;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace EstPortal.Tests.Components;
+
+/// <summary>
+/// A bUnit context with MudBlazor and the real Admin services over a throwaway SQLite file, so a test sees what the
+/// service did (or did not do), and a signed-in user in the role the test chooses.
+/// </summary>
+public abstract class PortalComponentTest : IAsyncLifetime
+{
+    public const string EstUrl = "https://est.example.test:8443";
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"estportal-bunit-{Guid.NewGuid():N}.db");
+
+    protected BunitContext Context { get; } = new();
+    protected BunitAuthorizationContext Authorization { get; }
+    protected DeviceAdmin Devices => Context.Services.GetRequiredService<DeviceAdmin>();
+    protected BootstrapTokenAdmin Tokens => Context.Services.GetRequiredService<BootstrapTokenAdmin>();
+    protected ISnackbar Snackbar => Context.Services.GetRequiredService<ISnackbar>();
+
+    protected PortalComponentTest()
+    {
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        var services = Context.Services;
+        services.AddMudServices();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        // The same Identity schema as the app: EF caches one model per process, and a different schema version
+        // here would hand the app's start-up migration a model that no longer matches its snapshot.
+        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
+        services.AddDbContextFactory<EstPortalDbContext>(db => db.UseSqlite($"Data Source={_databasePath};Pooling=False"));
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddSingleton<CaKeyProtector>();
+        services.AddSingleton<CertificateAuthorities>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<DeviceAdmin>();
+        services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Est:Url"] = EstUrl })
+            .Build());
+        Authorization = Context.AddAuthorization();
+    }
+
+    public async Task InitializeAsync()
+    {
+        var contexts = Context.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.Database.EnsureCreatedAsync();
+    }
+
+    protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
+
+    /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
+    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent
+    {
+        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+        }));
+        var dialogs = Context.Services.GetRequiredService<IDialogService>();
+        await host.InvokeAsync(() => dialogs.ShowAsync<TDialog>(new DialogOptions()));
+        return host;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        File.Delete(_databasePath);
+    }
+}
+
+/// <summary>Renders whatever it is given; a root for providers that have no content of their own.</summary>
+public sealed class ContainerFragment : ComponentBase
+{
+    [Parameter] public RenderFragment? ChildContent { get; set; }
+
+    protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) =>
+        builder.AddContent(0, ChildContent);
+}
