@@ -15,6 +15,8 @@ public sealed class EstPortalDbContext(DbContextOptions<EstPortalDbContext> opti
     public DbSet<BootstrapToken> BootstrapTokens => Set<BootstrapToken>();
     public DbSet<IssuedCertificate> IssuedCertificates => Set<IssuedCertificate>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<EnrollmentProfile> EnrollmentProfiles => Set<EnrollmentProfile>();
+    public DbSet<PendingEnrollment> PendingEnrollments => Set<PendingEnrollment>();
 
     /// <summary>The Data Protection key ring lives here so that several instances can share it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,7 +1,9 @@
 using EstPortal.Hosting;
+using EstPortal.Hosting.Commands;
 
 // One executable, two modes: the server (no arguments, or only --Section:Key=value settings) or an admin command.
-var (settings, command) = AdminCommands.Split(args);
+var cli = new AdminCli();
+var (settings, command) = cli.Split(args);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -10,7 +12,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // (./data stays relative to the working directory). A host that passes its own content root keeps it.
     ContentRootPath = settings.Any(s => s.StartsWith("--contentRoot=", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
 });
-if (AdminCommands.IsCommand(command))
+if (cli.IsCommand(command))
 {
     // A command's stdout is its result (a PEM chain; a secret alone on the last line), for `> file` and `tail -n1`.
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -19,11 +21,11 @@ builder.AddEstPortal();
 var app = builder.Build();
 app.UseEstPortal();
 
-if (AdminCommands.IsCommand(command))
-    return await AdminCommands.RunAsync(app, command);
+if (cli.IsCommand(command))
+    return await cli.RunAsync(app, command);
 if (command.Length > 0)
 {
-    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, device, token, operator (--help for more).");
+    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, pending, operator (--help for more).");
     return 2;
 }
 

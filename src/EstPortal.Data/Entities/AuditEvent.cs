@@ -20,4 +20,6 @@ public static class AuditOutcomes
 {
     public const string Success = "Success";
     public const string Failure = "Failure";
+    /// <summary>Accepted for an operator's decision (RFC 7030 §4.2.3), not yet issued.</summary>
+    public const string Pending = "Pending";
 }

@@ -17,5 +17,13 @@ public sealed class CertificateAuthority
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset NotAfter { get; set; }
     public bool IsDefault { get; set; }
+    /// <summary>Set on a CA that replaced another in a root key rollover (RFC 4210 §4.4, RFC 7030 §4.1.3).</summary>
+    public Guid? PreviousCaId { get; set; }
+    /// <summary>The previous root's public key signed by this CA's key.</summary>
+    public byte[]? OldWithNewDer { get; set; }
+    /// <summary>This CA's public key signed by the previous root's key.</summary>
+    public byte[]? NewWithOldDer { get; set; }
+    /// <summary>When this CA stopped issuing (rolled over); it still validates what it issued.</summary>
+    public DateTimeOffset? RetiredAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

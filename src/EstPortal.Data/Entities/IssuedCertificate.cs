@@ -7,6 +7,7 @@ public sealed class IssuedCertificate
     /// <summary>Upper-case hex of the positive serial number, no leading zero byte.</summary>
     public required string SerialNumber { get; set; }
     public Guid CertificateAuthorityId { get; set; }
+    public Guid? ProfileId { get; set; }
     public CertificateAuthority? CertificateAuthority { get; set; }
     public Guid? DeviceId { get; set; }
     public Device? Device { get; set; }

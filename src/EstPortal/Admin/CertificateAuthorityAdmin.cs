@@ -11,6 +11,8 @@ namespace EstPortal.Admin;
 public sealed class CertificateAuthorityAdmin(
     IDbContextFactory<EstPortalDbContext> contexts,
     RootCaFactory rootCaFactory,
+    RootCaKeyRollover rollover,
+    CertificateAuthorities cas,
     CaKeyProtector protector,
     AuditLog audit,
     TimeProvider time)
@@ -53,6 +55,83 @@ public sealed class CertificateAuthorityAdmin(
         audit.Stage(db, new AuditRecord(AuditEventTypes.CaCreated, true, actor, Details: $"{ca.Name}: {ca.Subject} ({ca.KeyAlgorithm})"));
         await db.SaveChangesAsync(cancellationToken);
         return ca;
+    }
+
+    /// <summary>
+    /// Root CA key rollover (RFC 4210 §4.4, RFC 7030 §4.1.3): a new root with the same subject and a new key takes the
+    /// old one's name, default flag and profiles; the old one is retired but still validates what it issued. The
+    /// OldWithNew and NewWithOld link certificates go out with /cacerts, so clients holding either root can validate
+    /// certificates issued under both keys.
+    /// </summary>
+    public async Task<AdminResult<CertificateAuthority>> RolloverAsync(string? name, string actor, CancellationToken cancellationToken = default)
+    {
+        var old = name is null ? await cas.FindDefaultAsync(cancellationToken) : await cas.FindByNameAsync(name, cancellationToken);
+        if (old is null)
+            return AdminResult<CertificateAuthority>.Fail(name is null ? "No default CA exists." : $"No CA is named '{name}'.");
+        if (old.RetiredAt is not null)
+            return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' is retired already.");
+        var oldSigner = cas.GetSigner(old);
+        if (!oldSigner.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(oldSigner.Certificate.IssuerName.RawData))
+            return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' is not a root; only roots roll over with link certificates.");
+        if (!Enum.GetValues<CaKeyAlgorithm>().Any(a => a.DisplayName() == old.KeyAlgorithm))
+            return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' has key algorithm '{old.KeyAlgorithm}', which cannot be generated here.");
+        var algorithm = Enum.GetValues<CaKeyAlgorithm>().First(a => a.DisplayName() == old.KeyAlgorithm);
+
+        var created = rootCaFactory.CreateRoot(old.Subject, algorithm, old.NotAfter - old.NotBefore);
+        var newId = Guid.NewGuid();
+        byte[] protectedKey;
+        try
+        {
+            protectedKey = protector.Protect(created.Pkcs8PrivateKey);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(created.Pkcs8PrivateKey);
+        }
+
+        using var newSigner = new SoftwareCaSigner(newId, created.Certificate.RawData, protectedKey, protector);
+        RolloverCertificates links;
+        try
+        {
+            links = rollover.CreateLinks(oldSigner, newSigner);
+        }
+        catch (Exception ex) when (ex is IssuanceRefusedException or ArgumentException)
+        {
+            return AdminResult<CertificateAuthority>.Fail($"The link certificates could not be made: {ex.Message}");
+        }
+
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var retiredName = $"{old.Name}-retired-{now:yyyyMMddHHmmss}";
+        await db.CertificateAuthorities.Where(c => c.Id == old.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Name, retiredName).SetProperty(c => c.IsDefault, false).SetProperty(c => c.RetiredAt, now), cancellationToken);
+        var replacement = new CertificateAuthority
+        {
+            Id = newId,
+            Name = old.Name,
+            Subject = created.Certificate.Subject,
+            CertificateDer = created.Certificate.RawData,
+            ProtectedPrivateKey = protectedKey,
+            KeyAlgorithm = old.KeyAlgorithm,
+            Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(created.Certificate.RawData)),
+            NotBefore = created.Certificate.NotBefore.ToUniversalTime(),
+            NotAfter = created.Certificate.NotAfter.ToUniversalTime(),
+            IsDefault = old.IsDefault,
+            PreviousCaId = old.Id,
+            OldWithNewDer = links.OldWithNew.RawData,
+            NewWithOldDer = links.NewWithOld.RawData,
+            CreatedAt = now,
+        };
+        db.CertificateAuthorities.Add(replacement);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.EnrollmentProfiles.Where(p => p.CertificateAuthorityId == old.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.CertificateAuthorityId, newId).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+        audit.Stage(db, new AuditRecord(AuditEventTypes.CaRolledOver, true, actor,
+            Details: $"{old.Name}: {old.Sha256Thumbprint} retired as {retiredName}, replaced by {replacement.Sha256Thumbprint}"));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return AdminResult<CertificateAuthority>.Ok(replacement);
     }
 
     public static string ExportChainPem(CertificateAuthority ca) =>

@@ -5,6 +5,13 @@ public static class AuditEventTypes
 {
     public const string Enroll = "est.simpleenroll";
     public const string Reenroll = "est.simplereenroll";
+    public const string ServerKeyGen = "est.serverkeygen";
+
+    public const string ProfileCreated = "profile.created";
+    public const string ProfileUpdated = "profile.updated";
+    public const string PendingApproved = "pending.approved";
+    public const string PendingRejected = "pending.rejected";
+    public const string CaRolledOver = "ca.rolled-over";
 
     public const string CaCreated = "ca.created";
     public const string DeviceAdded = "device.added";

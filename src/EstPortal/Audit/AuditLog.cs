@@ -28,7 +28,7 @@ public sealed class AuditLog(IDbContextFactory<EstPortalDbContext> contexts, Tim
     {
         Timestamp = time.GetUtcNow(),
         EventType = r.EventType,
-        Outcome = r.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure,
+        Outcome = r.OutcomeText,
         Actor = Truncate(r.Actor, 256),
         ClientIp = Truncate(r.ClientIp, 64),
         Reason = Truncate(r.Reason, 1024),
@@ -40,7 +40,7 @@ public sealed class AuditLog(IDbContextFactory<EstPortalDbContext> contexts, Tim
     private void Log(AuditRecord r) =>
         logger.LogInformation(
             "Audit {EventType} {Outcome} actor={Actor} ip={ClientIp} serial={Serial} reason={Reason}",
-            r.EventType, r.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure, r.Actor, r.ClientIp, r.SerialNumber, r.Reason);
+            r.EventType, r.OutcomeText, r.Actor, r.ClientIp, r.SerialNumber, r.Reason);
 
     // Values such as Basic-auth user names come from the network; the audit row must not fail because of their length.
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

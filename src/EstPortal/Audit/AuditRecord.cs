@@ -1,3 +1,5 @@
+using EstPortal.Data.Entities;
+
 namespace EstPortal.Audit;
 
 /// <summary>What happened, as the caller knows it; <see cref="AuditLog"/> adds the time.</summary>
@@ -9,4 +11,9 @@ public sealed record AuditRecord(
     string? Reason = null,
     string? SerialNumber = null,
     Guid? DeviceId = null,
-    string? Details = null);
+    string? Details = null,
+    string? Outcome = null)
+{
+    /// <summary>Success or Failure from <see cref="Succeeded"/>, unless a more specific outcome (Pending) is given.</summary>
+    public string OutcomeText => Outcome ?? (Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure);
+}

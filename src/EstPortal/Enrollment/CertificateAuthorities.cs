@@ -21,6 +21,12 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
         return await db.CertificateAuthorities.AsNoTracking().FirstOrDefaultAsync(ca => ca.IsDefault, cancellationToken);
     }
 
+    public async Task<CertificateAuthority?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateAuthorities.AsNoTracking().FirstOrDefaultAsync(ca => ca.Id == id, cancellationToken);
+    }
+
     public async Task<CertificateAuthority?> FindByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -37,9 +43,19 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
         _signers.GetOrAdd(ca.Id, _ => new Lazy<SoftwareCaSigner>(
             () => new SoftwareCaSigner(ca.Id, ca.CertificateDer, ca.ProtectedPrivateKey, protector))).Value;
 
-    /// <summary>The chain a client needs to trust this CA: today every CA we create is a root.</summary>
-    public static IReadOnlyList<X509Certificate2> ChainOf(CertificateAuthority ca) =>
-        [X509CertificateLoader.LoadCertificate(ca.CertificateDer)];
+    /// <summary>
+    /// What /cacerts answers (RFC 7030 §4.1.3): the CA certificate and, after a root key rollover, the NewWithOld and
+    /// OldWithNew link certificates, so clients holding either root can validate certificates issued under both.
+    /// </summary>
+    public static IReadOnlyList<X509Certificate2> ChainOf(CertificateAuthority ca)
+    {
+        var chain = new List<X509Certificate2> { X509CertificateLoader.LoadCertificate(ca.CertificateDer) };
+        if (ca.NewWithOldDer is not null)
+            chain.Add(X509CertificateLoader.LoadCertificate(ca.NewWithOldDer));
+        if (ca.OldWithNewDer is not null)
+            chain.Add(X509CertificateLoader.LoadCertificate(ca.OldWithNewDer));
+        return chain;
+    }
 
     public void Dispose()
     {

@@ -3,12 +3,15 @@ using EstPortal.DeviceAuth;
 namespace EstPortal.Enrollment;
 
 /// <summary>
-/// One enrollment as the EST layer received it. <see cref="RequestBody"/> is the already de-framed body (DER), or
-/// null with <see cref="FramingError"/> set when the body could not be decoded — still audited as a refusal.
+/// One enrollment as the EST layer received it. <see cref="CsrDer"/> is the de-framed body (DER), or null with
+/// <see cref="FramingError"/> set when the body could not be decoded — still audited as a refusal.
+/// <see cref="TlsUnique"/> is the connection's RFC 5929 tls-unique value (TLS 1.2 only; null on TLS 1.3).
 /// </summary>
 public sealed record EnrollmentRequest(
     EnrollmentKind Kind,
+    ResolvedProfile Profile,
     PresentedCredentials Credentials,
     byte[]? CsrDer,
     string? FramingError,
-    string? ClientIp);
+    string? ClientIp,
+    byte[]? TlsUnique = null);

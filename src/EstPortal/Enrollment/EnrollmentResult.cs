@@ -8,11 +8,13 @@ public enum EnrollmentKind
     Enroll,
     /// <summary>RFC 7030 §4.2.2 simplereenroll.</summary>
     Reenroll,
+    /// <summary>RFC 7030 §4.4 serverkeygen.</summary>
+    ServerKeyGen,
 }
 
 public enum EnrollmentFailure
 {
-    /// <summary>The request itself is wrong (body, CSR, subject): 400.</summary>
+    /// <summary>The request itself is wrong (body, CSR, policy): 400.</summary>
     BadRequest,
     /// <summary>No usable credential: 401 with WWW-Authenticate.</summary>
     Unauthenticated,
@@ -20,9 +22,22 @@ public enum EnrollmentFailure
     Forbidden,
 }
 
-/// <summary>The outcome the EST layer turns into HTTP: a certificate, or a failure kind with a reason for the client.</summary>
-public sealed record EnrollmentResult(X509Certificate2? Certificate, EnrollmentFailure? Failure, string? Reason)
+/// <summary>The private key the server generated (RFC 7030 §4.4.2): PKCS#8, or CMS when it is encrypted to the client.</summary>
+public sealed record ServerGeneratedKey(byte[] Content, bool Encrypted);
+
+/// <summary>
+/// The outcome the EST layer turns into HTTP: a certificate (and, for serverkeygen, its key), a pending approval
+/// (202 with Retry-After, RFC 7030 §4.2.3), or a failure kind with a reason for the client.
+/// </summary>
+public sealed record EnrollmentResult(
+    X509Certificate2? Certificate,
+    EnrollmentFailure? Failure,
+    string? Reason,
+    int? RetryAfterSeconds = null,
+    ServerGeneratedKey? Key = null)
 {
-    public static EnrollmentResult Issued(X509Certificate2 certificate) => new(certificate, null, null);
+    public bool IsPending => RetryAfterSeconds is not null;
+    public static EnrollmentResult Issued(X509Certificate2 certificate, ServerGeneratedKey? key = null) => new(certificate, null, null, Key: key);
+    public static EnrollmentResult Pending(int retryAfterSeconds, string reason) => new(null, null, reason, retryAfterSeconds);
     public static EnrollmentResult Refused(EnrollmentFailure failure, string reason) => new(null, failure, reason);
 }

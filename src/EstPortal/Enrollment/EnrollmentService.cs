@@ -1,52 +1,54 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Audit;
-using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.DeviceAuth;
 using EstPortal.Hosting;
 using EstPortal.Pki;
-using Microsoft.EntityFrameworkCore;
+using EstPortal.Est.Framing;
+using EstPortal.Policy;
 using Microsoft.Extensions.Options;
 
 namespace EstPortal.Enrollment;
 
 /// <summary>
-/// The one enrollment pipeline: authenticate → load the CSR → apply the rules → sign → record → audit. The issuance
-/// record (and, for a token, its redemption) commits before the certificate is handed back, so a certificate a client
-/// receives is always in the database. Every refusal is audited with its reason.
+/// The one enrollment pipeline for simpleenroll, simplereenroll and serverkeygen, in a fixed order: authenticate →
+/// may this method use this profile → load the CSR → proof-of-possession linking → re-enrollment identity → policy →
+/// approval → sign → record → answer. The issuance record commits before the certificate is handed back, so a
+/// certificate a client receives is always in the database. Every attempt is audited with its outcome and reason.
 /// </summary>
 public sealed class EnrollmentService(
     EstAuthenticator authenticator,
-    BootstrapTokenValidator tokens,
     CsrLoader csrLoader,
     CertificateAuthorities cas,
     CertificateIssuer issuer,
-    IDbContextFactory<EstPortalDbContext> contexts,
+    ServerKeyIssuance serverKeys,
+    PendingApprovals approvals,
+    IssuanceRecorder recorder,
     AuditLog audit,
     IOptions<EstPortalOptions> options,
     TimeProvider time)
 {
-    private const string SubjectAltNameOid = "2.5.29.17";
-
     public async Task<EnrollmentResult> EnrollAsync(EnrollmentRequest request, CancellationToken cancellationToken)
     {
-        var eventType = request.Kind == EnrollmentKind.Enroll ? AuditEventTypes.Enroll : AuditEventTypes.Reenroll;
+        var attempt = new Attempt(audit, request, request.Credentials.Describe(), null);
 
-        var auth = request.Kind == EnrollmentKind.Enroll
-            ? await authenticator.AuthenticateBasicAsync(request.Credentials.Basic, cancellationToken)
-            : await authenticator.AuthenticateCertificateAsync(request.Credentials.ClientCertificate, cancellationToken);
+        var auth = await AuthenticateAsync(request, cancellationToken);
         if (auth.Caller is not { } caller)
         {
-            var reason = auth.Reason ?? (request.Kind == EnrollmentKind.Enroll
-                ? "no valid device credential or bootstrap token was presented"
-                : "re-enrollment requires the TLS client certificate being renewed");
-            var failure = auth.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.Unauthenticated;
-            return await RefuseAsync(eventType, request, auth.Actor ?? request.Credentials.Describe(), null, failure, reason, cancellationToken);
+            var reason = auth.Reason ?? (request.Kind == EnrollmentKind.Reenroll
+                ? "re-enrollment requires the TLS client certificate being renewed"
+                : "no valid device credential, bootstrap token or client certificate was presented");
+            return await attempt.WithActor(auth.Actor).RefuseAsync(auth.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.Unauthenticated, reason, cancellationToken);
         }
+        attempt = attempt.WithCaller(caller);
+        var policy = request.Profile.Policy;
+
+        if (CsrPolicyEvaluator.CheckAuthentication(policy, MethodOf(caller.Kind)) is { } notAllowed)
+            return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, notAllowed.Reason, cancellationToken);
 
         if (request.CsrDer is null)
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest, request.FramingError ?? "the request body is empty", cancellationToken);
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, request.FramingError ?? "the request body is empty", cancellationToken);
 
         CertificateRequest csr;
         try
@@ -55,103 +57,156 @@ public sealed class EnrollmentService(
         }
         catch (CsrRejectedException ex)
         {
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
         }
 
-        if (request.Kind == EnrollmentKind.Reenroll && caller.Certificate is not null
-            && ReenrollmentRules.Check(caller.Certificate, csr) is { } identityChange)
+        if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request.TlsUnique) is { } linkingFailure)
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, linkingFailure, cancellationToken);
+
+        if (request.Kind == EnrollmentKind.Reenroll && caller.Certificate is { } current)
         {
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest, identityChange, cancellationToken);
+            string? identityChange;
+            try
+            {
+                identityChange = ReenrollmentRules.Check(current, csr, policy.AllowChangeSubjectName);
+            }
+            catch (CsrRejectedException ex)
+            {
+                identityChange = ex.Message;
+            }
+            if (identityChange is not null)
+                return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, identityChange, cancellationToken);
         }
 
-        var subjectAltNames = csr.CertificateExtensions.Where(e => e.Oid?.Value == SubjectAltNameOid).ToList();
-        if (subjectAltNames.Count > 1)
+        // serverkeygen: the CSR's key is a placeholder; the policy applies to the key the server generates.
+        var evaluated = request.Kind == EnrollmentKind.ServerKeyGen
+            ? CsrPolicyEvaluator.Evaluate(policy with { Keys = KeyPolicyAcceptingAny }, csr, caller.DeviceName)
+            : CsrPolicyEvaluator.Evaluate(policy, csr, caller.DeviceName);
+        if (evaluated.Violation is { } violation)
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, violation.Reason, cancellationToken);
+        var decision = evaluated.Decision!;
+
+        Guid? pendingId = null;
+        if (request.Profile.RequiresApproval)
         {
-            // RFC 5280 §4.2: an extension appears at most once.
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest,
-                "the CSR requests more than one subjectAltName extension", cancellationToken);
+            var gate = await ApprovalGateAsync(attempt, request, caller, csr, cancellationToken);
+            if (gate.Result is not null)
+                return gate.Result;
+            pendingId = gate.ApprovedId;
         }
 
-        var ca = await cas.FindDefaultAsync(cancellationToken);
-        if (ca is null)
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.Forbidden, "no certificate authority is configured", cancellationToken);
+        var ca = await cas.FindAsync(request.Profile.CertificateAuthorityId, cancellationToken);
+        if (ca is null || ca.RetiredAt is not null)
+            return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, "the profile's certificate authority is not available", cancellationToken);
 
         IssuedCertificateResult issued;
+        ServerGeneratedKey? key = null;
         try
         {
-            // Signing is CPU work; it happens before the write transaction so that transaction stays short.
-            issued = issuer.Issue(cas.GetSigner(ca), new IssuanceRequest(
-                csr,
-                csr.SubjectName,
-                subjectAltNames.Count > 0 ? subjectAltNames : null,
-                TimeSpan.FromDays(options.Value.CertificateValidityDays),
-                CertificatePurpose.ClientAuth));
+            // Signing (and key generation) is CPU work; it happens before the write transaction so that stays short.
+            if (request.Kind == EnrollmentKind.ServerKeyGen)
+            {
+                var generated = serverKeys.Issue(cas.GetSigner(ca), csr, decision, policy.ServerKeyGeneration, caller.Certificate);
+                issued = generated.Issued;
+                key = generated.Key;
+            }
+            else
+            {
+                issued = issuer.Issue(cas.GetSigner(ca), new IssuanceRequest(
+                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()));
+            }
         }
         catch (IssuanceRefusedException ex)
         {
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
         }
 
-        return await RecordAsync(eventType, request, caller, ca, issued, cancellationToken);
+        var lost = await recorder.RecordAsync(new IssuanceToRecord(
+            attempt.EventType, request, caller, ca.Id, issued, DescribeRenewal(caller, issued), pendingId), cancellationToken);
+        if (lost is not null)
+            return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
+        return EnrollmentResult.Issued(issued.Certificate, key);
     }
 
-    private async Task<EnrollmentResult> RecordAsync(
-        string eventType, EnrollmentRequest request, EstCaller caller, CertificateAuthority ca, IssuedCertificateResult issued,
-        CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+    private static readonly KeyPolicy KeyPolicyAcceptingAny = new() { AllowRsa = true, MinimumRsaBits = 0, AllowedCurves = ["P-256", "P-384", "P-521"] };
 
-        if (caller.TokenId is { } tokenId
-            && !await tokens.TryRedeemAsync(db, tokenId, issued.SerialHex, request.ClientIp, cancellationToken))
+    private Task<DeviceAuthResult> AuthenticateAsync(EnrollmentRequest request, CancellationToken cancellationToken) =>
+        request.Kind switch
         {
-            await transaction.RollbackAsync(cancellationToken);
-            // Another request spent it first (or it expired meanwhile); the certificate we signed is discarded unseen.
-            return await RefuseAsync(eventType, request, caller.Actor, caller.DeviceId, EnrollmentFailure.Unauthenticated,
-                "the bootstrap token has already been used", cancellationToken);
+            // RFC 7030 §4.2.2: re-enrollment is authenticated by the certificate being renewed.
+            EnrollmentKind.Reenroll => authenticator.AuthenticateCertificateAsync(request.Credentials.ClientCertificate, cancellationToken),
+            // RFC 7030 §3.3.2: HTTP authentication, or an existing certificate, for a first enrollment.
+            _ => request.Credentials.Basic is not null
+                ? authenticator.AuthenticateBasicAsync(request.Credentials.Basic, cancellationToken)
+                : authenticator.AuthenticateCertificateAsync(request.Credentials.ClientCertificate, cancellationToken),
+        };
+
+    /// <summary>RFC 7030 §3.5: the challengePassword carries base64(tls-unique) of this TLS session.</summary>
+    private string? CheckLinking(CertificateRequest csr, byte[]? tlsUnique)
+    {
+        if (tlsUnique is null)
+            return "this profile requires proof-of-possession linking (RFC 7030 §3.5), which needs TLS 1.2: tls-unique is undefined on TLS 1.3";
+        string? challenge;
+        try
+        {
+            challenge = csrLoader.ReadChallengePassword(csr);
         }
-
-        var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued.Certificate, cancellationToken)).Id;
-        var now = time.GetUtcNow();
-        db.IssuedCertificates.Add(new IssuedCertificate
+        catch (CsrRejectedException ex)
         {
-            Id = Guid.NewGuid(),
-            SerialNumber = issued.SerialHex,
-            CertificateAuthorityId = ca.Id,
-            DeviceId = deviceId,
-            Subject = issued.Certificate.Subject,
-            SubjectAlternativeNames = DescribeSan(issued.Certificate),
-            Sha256Thumbprint = issued.Sha256Thumbprint,
-            PublicKeySha256 = issued.PublicKeySha256,
-            CertificateDer = issued.Certificate.RawData,
-            NotBefore = issued.Certificate.NotBefore.ToUniversalTime(),
-            NotAfter = issued.Certificate.NotAfter.ToUniversalTime(),
-            IssuedAt = now,
-            IssuedVia = caller.Actor,
-            ReplacesCertificateId = caller.CertificateId,
-        });
-        audit.Stage(db, new AuditRecord(eventType, true, caller.Actor, request.ClientIp,
-            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: DescribeRenewal(caller, issued)));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return EnrollmentResult.Issued(issued.Certificate);
+            return ex.Message;
+        }
+        return TlsUniqueBinding.Check(challenge, tlsUnique) switch
+        {
+            LinkingResult.Match => null,
+            LinkingResult.Missing => "this profile requires proof-of-possession linking: put base64(tls-unique) of this TLS session in the CSR's challengePassword (RFC 7030 §3.5)",
+            _ => "the CSR's challengePassword does not match this TLS session's tls-unique value (RFC 7030 §3.5)",
+        };
     }
 
-    /// <summary>
-    /// A token not bound to a device enrolls a new device, named after the certificate's CN (or the serial when the
-    /// name is taken or absent), so the device shows up in the portal and can re-enroll later.
-    /// </summary>
-    private async Task<Device> RegisterDeviceForTokenAsync(EstPortalDbContext db, X509Certificate2 certificate, CancellationToken cancellationToken)
+    private async Task<(EnrollmentResult? Result, Guid? ApprovedId)> ApprovalGateAsync(
+        Attempt attempt, EnrollmentRequest request, EstCaller caller, CertificateRequest csr, CancellationToken cancellationToken)
     {
-        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-        var name = string.IsNullOrWhiteSpace(commonName) || commonName.Length > 100
-                   || await db.Devices.AnyAsync(d => d.Name == commonName, cancellationToken)
-            ? $"device-{certificate.SerialNumber[..16].ToLowerInvariant()}"
-            : commonName;
-        var device = new Device { Id = Guid.NewGuid(), Name = name, Description = "Registered by bootstrap-token enrollment", CreatedAt = time.GetUtcNow() };
-        db.Devices.Add(device);
-        return device;
+        var keyHash = Convert.ToHexString(SHA256.HashData(csr.PublicKey.ExportSubjectPublicKeyInfo()));
+        var retryAfter = options.Value.PendingRetryAfterSeconds;
+        var pending = await approvals.FindAsync(request.Profile.Id, caller.Actor, keyHash, cancellationToken)
+            ?? await approvals.CreateAsync(new PendingEnrollment
+            {
+                Id = Guid.NewGuid(),
+                ProfileId = request.Profile.Id,
+                Operation = attempt.EventType,
+                RequesterKey = caller.Actor,
+                DeviceId = caller.DeviceId,
+                TokenId = caller.TokenId,
+                ReplacesCertificateId = caller.CertificateId,
+                CsrDer = request.CsrDer!,
+                PublicKeySha256 = keyHash,
+                Subject = csr.SubjectName.Name,
+                ClientIp = request.ClientIp,
+                RequestedAt = time.GetUtcNow(),
+                Status = PendingStatus.Pending,
+            }, cancellationToken);
+
+        switch (pending.Status)
+        {
+            case PendingStatus.Approved:
+                return (null, pending.Id);
+            case PendingStatus.Rejected:
+                return (await attempt.RefuseAsync(EnrollmentFailure.Forbidden, $"rejected by an operator: {pending.DecisionReason}", cancellationToken), null);
+            case PendingStatus.Issued:
+                return (await attempt.RefuseAsync(EnrollmentFailure.Forbidden,
+                    $"this request was already approved and issued as certificate {pending.IssuedSerial}; send a new CSR with a new key", cancellationToken), null);
+            default:
+                await audit.RecordAsync(attempt.Record(false, $"waiting for approval (request {pending.Id})", AuditOutcomes.Pending), cancellationToken);
+                return (EnrollmentResult.Pending(retryAfter, $"the request is waiting for an operator's approval; retry after {retryAfter} seconds"), null);
+        }
     }
+
+    private static AuthenticationMethods MethodOf(EstCallerKind kind) => kind switch
+    {
+        EstCallerKind.DeviceCredential => AuthenticationMethods.DeviceCredential,
+        EstCallerKind.BootstrapToken => AuthenticationMethods.BootstrapToken,
+        _ => AuthenticationMethods.ClientCertificate,
+    };
 
     private static string? DescribeRenewal(EstCaller caller, IssuedCertificateResult issued)
     {
@@ -163,22 +218,27 @@ public sealed class EnrollmentService(
             : $"rekey (new key) of {caller.Certificate.SerialNumber}";
     }
 
-    private static string? DescribeSan(X509Certificate2 certificate)
+    /// <summary>Who is trying what, so every refusal is audited the same way.</summary>
+    private sealed record Attempt(AuditLog Audit, EnrollmentRequest Request, string Actor, Guid? DeviceId)
     {
-        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is null)
-            return null;
-        var names = san.EnumerateDnsNames().Select(n => "DNS:" + n)
-            .Concat(san.EnumerateIPAddresses().Select(ip => "IP:" + ip));
-        var text = string.Join(", ", names);
-        return text.Length == 0 ? null : text;
-    }
+        public string EventType => Request.Kind switch
+        {
+            EnrollmentKind.Reenroll => AuditEventTypes.Reenroll,
+            EnrollmentKind.ServerKeyGen => AuditEventTypes.ServerKeyGen,
+            _ => AuditEventTypes.Enroll,
+        };
 
-    private async Task<EnrollmentResult> RefuseAsync(
-        string eventType, EnrollmentRequest request, string actor, Guid? deviceId, EnrollmentFailure failure, string reason,
-        CancellationToken cancellationToken)
-    {
-        await audit.RecordAsync(new AuditRecord(eventType, false, actor, request.ClientIp, reason, DeviceId: deviceId), cancellationToken);
-        return EnrollmentResult.Refused(failure, reason);
+        public Attempt WithActor(string? actor) => actor is null ? this : this with { Actor = actor };
+        public Attempt WithCaller(EstCaller caller) => this with { Actor = caller.Actor, DeviceId = caller.DeviceId };
+
+        public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
+            new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
+                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome);
+
+        public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)
+        {
+            await Audit.RecordAsync(Record(false, reason), cancellationToken);
+            return EnrollmentResult.Refused(failure, reason);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using EstPortal.Enrollment;
 using EstPortal.Est.Framing;
 
 namespace EstPortal.Est;
@@ -7,32 +8,50 @@ namespace EstPortal.Est;
 /// Every EST answer is written here, with an explicit Content-Length: strongSwan's pki rejects chunked responses,
 /// and a fixed length costs nothing for bodies this small.
 /// </summary>
-internal sealed class EstResult(int statusCode, string contentType, byte[] body, IReadOnlyDictionary<string, string>? headers = null) : IResult
+internal sealed class EstResult(int statusCode, string? contentType, byte[] body, IReadOnlyDictionary<string, string>? headers = null) : IResult
 {
     public int StatusCode => statusCode;
-    public string ContentType => contentType;
+    public string? ContentType => contentType;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = statusCode;
-        response.ContentType = contentType;
+        if (contentType is not null)
+            response.ContentType = contentType;
         response.ContentLength = body.Length;
         if (headers is not null)
         {
             foreach (var (name, value) in headers)
                 response.Headers[name] = value;
         }
-        await response.Body.WriteAsync(body, httpContext.RequestAborted);
+        if (body.Length > 0)
+            await response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 }
 
 internal static class EstResults
 {
-    /// <summary>A base64 body. RFC 8951 §3.2 makes Content-Transfer-Encoding meaningless; libest still looks for it.</summary>
-    public static EstResult Base64(string contentType, ReadOnlySpan<byte> der, bool wrapAt64 = false) =>
-        new(StatusCodes.Status200OK, contentType, Encoding.ASCII.GetBytes(EstBase64.Encode(der, wrapAt64)),
-            new Dictionary<string, string> { ["Content-Transfer-Encoding"] = "base64" });
+    private static readonly IReadOnlyDictionary<string, string> Base64Encoded =
+        new Dictionary<string, string> { ["Content-Transfer-Encoding"] = "base64" };
+
+    /// <summary>
+    /// A base64 body: no line breaks by default (RFC 8951 §3.2, RFC 4648 — strongSwan cannot decode wrapped base64), or
+    /// 64-character lines for profiles serving libest clients. RFC 8951 makes Content-Transfer-Encoding meaningless;
+    /// libest still looks for it.
+    /// </summary>
+    public static EstResult Base64(int statusCode, string contentType, ReadOnlySpan<byte> der, bool wrapAt64) =>
+        new(statusCode, contentType, Encoding.ASCII.GetBytes(EstBase64.Encode(der, wrapAt64)), Base64Encoded);
+
+    /// <summary>RFC 7030 §4.4.2: the key and the certificate as the two parts of a multipart/mixed body.</summary>
+    public static EstResult ServerGeneratedKey(ServerGeneratedKey key, byte[] certsOnlyPkcs7, bool wrapAt64)
+    {
+        var multipart = MultipartMixedWriter.WriteServerKeygenResponse(
+            key.Content, key.Encrypted ? ServerKeyPartFormat.EncryptedCms : ServerKeyPartFormat.Pkcs8, certsOnlyPkcs7, wrapAt64);
+        return new(StatusCodes.Status200OK, multipart.ContentType, multipart.Body);
+    }
+
+    public static EstResult NoContent() => new(StatusCodes.Status204NoContent, null, []);
 
     /// <summary>RFC 7030 §4.2.3: errors carry a human-readable text/plain reason.</summary>
     public static EstResult Error(int statusCode, string reason, IReadOnlyDictionary<string, string>? headers = null) =>

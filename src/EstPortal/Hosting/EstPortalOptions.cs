@@ -28,10 +28,23 @@ public sealed class EstPortalOptions
     /// <summary>Largest EST request body accepted (RFC 7030 requests are a CSR: a few KiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The Retry-After (seconds) of a 202 answer while a request waits for approval (RFC 7030 §4.2.3).</summary>
+    public int PendingRetryAfterSeconds { get; set; } = 60;
+
+    public RateLimitingOptions RateLimiting { get; set; } = new();
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string ResolveKeyEncryptionKeyPath() =>
         Path.GetFullPath(KeyEncryptionKeyPath ?? Path.Combine(ResolveDataDirectory(), "keys", "key-encryption-key.pfx"));
+}
+
+/// <summary><c>EstPortal:RateLimiting</c>: EST requests per minute per client IP and per credential.</summary>
+public sealed class RateLimitingOptions
+{
+    public bool Enabled { get; set; } = true;
+    public int PerClientIpPerMinute { get; set; } = 6000;
+    public int PerCredentialPerMinute { get; set; } = 60;
 }
 
 internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOptions>
@@ -45,6 +58,10 @@ internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOpti
             failures.Add("EstPortal:CertificateValidityDays must be between 1 and 3650.");
         if (options.MaxRequestBodyBytes is < 1024 or > 10 * 1024 * 1024)
             failures.Add("EstPortal:MaxRequestBodyBytes must be between 1024 and 10485760.");
+        if (options.PendingRetryAfterSeconds is < 1 or > 86400)
+            failures.Add("EstPortal:PendingRetryAfterSeconds must be between 1 and 86400.");
+        if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1)
+            failures.Add("EstPortal:RateLimiting limits must be at least 1 per minute.");
         if (string.IsNullOrWhiteSpace(options.Realm) || options.Realm.Contains('"'))
             failures.Add("EstPortal:Realm must be non-empty and contain no double quote.");
         foreach (var host in options.HostNames)

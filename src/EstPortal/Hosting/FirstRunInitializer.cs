@@ -3,6 +3,7 @@ using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
 using EstPortal.Pki;
+using EstPortal.Policy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,8 @@ public sealed class FirstRunInitializer(
     IDbContextFactory<EstPortalDbContext> contexts,
     CertificateAuthorityAdmin caAdmin,
     CertificateAuthorities cas,
+    EnrollmentProfiles profiles,
+    ProfileAdmin profileAdmin,
     TlsCertificateProvider tls,
     FirstAdminSetup setup,
     ILogger<FirstRunInitializer> logger) : IHostedLifecycleService
@@ -48,6 +51,15 @@ public sealed class FirstRunInitializer(
             var ca = await caAdmin.CreateRootAsync(CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject,
                 CaKeyAlgorithm.EcP256, TimeSpan.FromDays(3650), makeDefault: true, actor: "system", cancellationToken);
             logger.LogInformation("Created the default root CA {Subject}", ca.Subject);
+        }
+
+        if (await profiles.ResolveAsync(label: null, cancellationToken) is null)
+        {
+            // The plain /.well-known/est/ paths: the default CA and the default policy (RFC 7030 §3.2.2).
+            var created = await profileAdmin.AddAsync(ProfileAdmin.DefaultName, label: null, caName: null, CsrPolicy.Default,
+                requiresApproval: false, wrapBase64Lines: false, actor: "system", cancellationToken);
+            if (!created.Succeeded)
+                throw new InvalidOperationException($"The default profile could not be created: {created.Error}");
         }
     }
 

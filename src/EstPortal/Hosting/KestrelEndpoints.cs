@@ -16,6 +16,8 @@ internal static class KestrelEndpoints
 {
     public const string Portal = "Portal";
     public const string Est = "Est";
+    /// <summary>Optional: an EST endpoint limited to TLS 1.2, for profiles that require tls-unique linking (ADR 0004).</summary>
+    public const string EstTls12 = "EstTls12";
     private const string ItemKey = "EstPortal.Endpoint";
 
     public static void Configure(WebApplicationBuilder builder)
@@ -26,7 +28,12 @@ internal static class KestrelEndpoints
             var tls = kestrel.ApplicationServices.GetRequiredService<TlsCertificateProvider>();
             kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
                 .Endpoint(Portal, endpoint => ConfigureEndpoint(endpoint, Portal, tls, ClientCertificateMode.NoCertificate))
-                .Endpoint(Est, endpoint => ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate));
+                .Endpoint(Est, endpoint => ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate))
+                .Endpoint(EstTls12, endpoint =>
+                {
+                    ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate);
+                    endpoint.HttpsOptions.SslProtocols = SslProtocols.Tls12;
+                });
         });
     }
 

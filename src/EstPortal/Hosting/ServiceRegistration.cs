@@ -101,6 +101,10 @@ internal static class ServiceRegistration
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton<TlsServerCertificateFactory>();
         services.AddSingleton<CsrLoader>();
+        services.AddSingleton<RootCaKeyRollover>();
+        services.AddSingleton(sp => new RsaKeyPool());
+        services.AddSingleton<ServerKeyGenerator>();
+        services.AddHostedService<RsaKeyPoolRefill>();
 
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CertificateAuthorities>();
@@ -108,11 +112,18 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
+        services.AddSingleton<EnrollmentProfiles>();
+        services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IssuanceRecorder>();
+        services.AddSingleton<ServerKeyIssuance>();
         services.AddSingleton<EnrollmentService>();
+        services.AddSingleton<EstRequestHandler>();
+        services.AddSingleton<EstRateLimiter>();
 
         services.AddSingleton<CertificateAuthorityAdmin>();
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddSingleton<ProfileAdmin>();
         services.AddScoped<OperatorAdmin>();
 
         services.AddSingleton<TlsCertificateProvider>();

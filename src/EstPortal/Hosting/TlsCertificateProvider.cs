@@ -66,7 +66,10 @@ public sealed class TlsCertificateProvider(
     {
         if (certificate.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime < RenewBefore)
             return false;
-        if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(ca.Certificate.SubjectName.RawData))
+        // Issued by this CA's current key: after a root key rollover the subject is the same but the key is not.
+        var issuerKeyId = certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier;
+        var caKeyId = ca.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifierBytes;
+        if (issuerKeyId is null || caKeyId is null || !issuerKeyId.Value.Span.SequenceEqual(caKeyId.Value.Span))
             return false;
         var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
         if (san is null)

@@ -59,9 +59,10 @@ public sealed class CertificateIssuer
         tbs.CertificateExtensions.Add(new X509BasicConstraintsExtension(
             certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         // Set by the CA, never taken from the CSR (RFC 7030 §4.2.1 leaves the choice of extensions to the CA).
-        // keyEncipherment only for RSA: EC keys cannot encipher (RFC 5480 §3).
+        // RSA: keyEncipherment; EC: keyAgreement (EC keys cannot encipher, RFC 5480 §3). Either lets the device's
+        // certificate receive an encrypted server-generated key (RFC 7030 §4.4.1.2) by key transport or ECDH.
         tbs.CertificateExtensions.Add(new X509KeyUsageExtension(
-            isRsa ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.DigitalSignature,
+            X509KeyUsageFlags.DigitalSignature | (isRsa ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement),
             critical: true));
         tbs.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(UsagesFor(request.Purpose), critical: false));
         tbs.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, critical: false));
@@ -69,6 +70,11 @@ public sealed class CertificateIssuer
         if (subjectAltName is not null)
         {
             tbs.CertificateExtensions.Add(subjectAltName);
+        }
+
+        foreach (var extension in RevocationPointers.ExtensionsFor(request))
+        {
+            tbs.CertificateExtensions.Add(extension);
         }
 
         // Never before the CA's own validity starts, never past its end: a chain whose CA expires first fails

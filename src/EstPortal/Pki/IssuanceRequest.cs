@@ -16,4 +16,14 @@ public sealed record IssuanceRequest(
     X500DistinguishedName Subject,
     IReadOnlyList<X509Extension>? SubjectAlternativeNames,
     TimeSpan Validity,
-    CertificatePurpose Purpose = CertificatePurpose.ClientAuth);
+    CertificatePurpose Purpose = CertificatePurpose.ClientAuth)
+{
+    /// <summary>Where relying parties fetch the CA's CRL (RFC 5280 §4.2.1.13); null for no extension.</summary>
+    public string? CrlDistributionPointUrl { get; init; }
+
+    /// <summary>The OCSP responder (RFC 5280 §4.2.2.1 id-ad-ocsp); null for none.</summary>
+    public string? OcspUrl { get; init; }
+
+    /// <summary>Where the issuing CA's certificate can be fetched (RFC 5280 §4.2.2.1 id-ad-caIssuers); null for none.</summary>
+    public string? CaIssuersUrl { get; init; }
+}

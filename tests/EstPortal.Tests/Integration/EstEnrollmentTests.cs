@@ -299,7 +299,7 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
     public async Task SimpleEnroll_IssuedCertificateHasKeyUsageSetByTheCaNotTheCsr()
     {
         var device = await host.AddDeviceAsync("ku-device");
-        using var key = System.Security.Cryptography.ECDsa.Create();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=ku-device", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));

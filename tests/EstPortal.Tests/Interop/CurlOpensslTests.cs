@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EstPortal.Tests.Interop;
 
@@ -110,6 +111,99 @@ public sealed class CurlOpensslTests(EstPortalHost host) : IClassFixture<EstPort
         Assert.False(string.IsNullOrWhiteSpace(response.Body), "a 401 must say why");
     }
 
+    [RequiresToolFact("curl")]
+    public async Task Label_SelectsTheProfile_ItsPolicyRefusesP256AndIssuesP384()
+    {
+        await EnsureProfileAsync("curl-p384", "curlp384", EstPortal.Policy.CsrPolicy.Default with
+        {
+            Keys = new EstPortal.Policy.KeyPolicy { AllowRsa = false, AllowedCurves = ["P-384"] },
+        });
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+        var device = await host.AddDeviceAsync("curl-label-" + Suffix());
+
+        var (_, p256) = await CsrAsync(dir, device.Name, BodyFraming.Base64OneLine);
+        var refused = await CurlAsync(dir, "refused", ["--cacert", caPem, "--user", $"{device.Name}:{device.Secret}",
+            "--data-binary", "@" + p256, "-H", "Content-Type: application/pkcs10", Url("curlp384/simpleenroll")]);
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("EC P-256 is not allowed", refused.Body, StringComparison.Ordinal);
+
+        // openssl req ... -pkeyopt ec_paramgen_curve:P-384 ...; curl ... URL/.well-known/est/curlp384/simpleenroll
+        var (_, p384) = await CsrAsync(dir, device.Name, BodyFraming.Base64OneLine, "P-384");
+        var issued = await CurlAsync(dir, "issued", ["--cacert", caPem, "--user", $"{device.Name}:{device.Secret}",
+            "--data-binary", "@" + p384, "-H", "Content-Type: application/pkcs10", Url("curlp384/simpleenroll")]);
+        Assert.True(issued.Status == 200, $"labelled simpleenroll answered {issued.Status}: {issued.Body}");
+        var certPem = dir.Write("device.crt.pem", await DecodeCertsOnlyAsync(dir, "issued"));
+        await AssertOpensslVerifiesAsync(dir, caPem, certPem);
+
+        var unknown = await CurlAsync(dir, "unknown", ["--cacert", caPem, Url("nosuchlabel/cacerts")]);
+        Assert.Equal(404, unknown.Status);
+    }
+
+    [RequiresToolFact("curl")]
+    public async Task CsrAttrs_FetchedWithCurl_ParsesWithOpensslAsn1parse()
+    {
+        await EnsureProfileAsync("curl-csrattrs", "curlattrs", EstPortal.Policy.CsrPolicy.Default with
+        {
+            Keys = new EstPortal.Policy.KeyPolicy { AllowRsa = false, AllowedCurves = ["P-256"] },
+            RequireProofOfPossessionLinking = true,
+        });
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+
+        // curl ... URL/.well-known/est/curlattrs/csrattrs; openssl base64 -d -A; openssl asn1parse -inform DER
+        var response = await CurlAsync(dir, "csrattrs", ["--cacert", caPem, Url("curlattrs/csrattrs")]);
+        Assert.Equal(200, response.Status);
+        Assert.Equal("application/csrattrs", response.MediaType);
+        AssertFixedLengthBody(response);
+        await OpensslAsync(dir, "base64", "-d", "-A", "-in", dir.PathOf("csrattrs.b64"), "-out", dir.PathOf("csrattrs.der"));
+        var parsed = await OpensslAsync(dir, "asn1parse", "-inform", "DER", "-in", dir.PathOf("csrattrs.der"));
+        Assert.Contains("challengePassword", parsed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("id-ecPublicKey", parsed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("prime256v1", parsed.Stdout, StringComparison.Ordinal);
+
+        var none = await CurlAsync(dir, "csrattrs-default", ["--cacert", caPem, Url("csrattrs")]);
+        Assert.Equal(204, none.Status);
+    }
+
+    [RequiresToolFact("curl")]
+    public async Task ServerKeyGen_WithCurl_MultipartKeyMatchesTheCertificateByOpenssl()
+    {
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+        var device = await host.AddDeviceAsync("curl-keygen-" + Suffix());
+        var (_, body) = await CsrAsync(dir, device.Name, BodyFraming.Base64OneLine);
+
+        // curl ... --data-binary @device.req.base64oneline URL/.well-known/est/serverkeygen -o keygen.b64
+        var response = await CurlAsync(dir, "keygen", ["--cacert", caPem, "--user", $"{device.Name}:{device.Secret}",
+            "--data-binary", "@" + body, "-H", "Content-Type: application/pkcs10", Url("serverkeygen")]);
+        Assert.True(response.Status == 200, $"serverkeygen answered {response.Status}: {response.Body}");
+        Assert.Equal("multipart/mixed", response.MediaType);
+        AssertFixedLengthBody(response);
+
+        // Split the two parts (RFC 2046 boundaries), then let openssl compare the key and the certificate.
+        var boundary = response.Parameter("boundary")!;
+        var parts = response.Body.Split("--" + boundary, StringSplitOptions.None)[1..^1]
+            .Select(p => p.Split("\r\n\r\n", 2))
+            .ToList();
+        Assert.Equal(2, parts.Count);
+        Assert.Contains("Content-Type: application/pkcs8", parts[0][0], StringComparison.Ordinal);
+        dir.Write("key.b64", parts[0][1].Trim());
+        dir.Write("cert.b64", parts[1][1].Trim());
+        await OpensslAsync(dir, "base64", "-d", "-A", "-in", dir.PathOf("key.b64"), "-out", dir.PathOf("key.der"));
+        var certPem = dir.Write("cert.pem", await DecodeCertsOnlyAsync(dir, "cert"));
+        var keyPublic = await OpensslAsync(dir, "pkey", "-inform", "DER", "-in", dir.PathOf("key.der"), "-pubout");
+        var certPublic = await OpensslAsync(dir, "x509", "-in", certPem, "-pubkey", "-noout");
+        Assert.Equal(certPublic.Stdout.Trim(), keyPublic.Stdout.Trim());
+        await AssertOpensslVerifiesAsync(dir, caPem, certPem);
+    }
+
+    private async Task EnsureProfileAsync(string name, string label, EstPortal.Policy.CsrPolicy policy)
+    {
+        if (await host.Services.GetRequiredService<EstPortal.Admin.ProfileAdmin>().FindAsync(name) is null)
+            await host.AddProfileAsync(name, label, policy);
+    }
+
     private async Task EnrollAndVerifyAsync(BodyFraming framing)
     {
         using var dir = new ToolWorkspace();
@@ -151,11 +245,11 @@ public sealed class CurlOpensslTests(EstPortalHost host) : IClassFixture<EstPort
     /// <c>openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout device.key.pem -subj /CN=NAME -outform DER -out device.req.der</c>,
     /// then the body: <c>openssl base64 -A</c> (one line), <c>openssl base64</c> (64 columns) or <c>openssl req -inform DER -outform PEM</c>.
     /// </summary>
-    private static async Task<(string KeyPath, string BodyPath)> CsrAsync(ToolWorkspace dir, string commonName, BodyFraming framing)
+    private static async Task<(string KeyPath, string BodyPath)> CsrAsync(ToolWorkspace dir, string commonName, BodyFraming framing, string curve = "P-256")
     {
         var key = dir.PathOf("device.key.pem");
         var der = dir.PathOf("device.req.der");
-        await OpensslAsync(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        await OpensslAsync(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:" + curve, "-nodes",
             "-keyout", key, "-subj", "/CN=" + commonName, "-outform", "DER", "-out", der);
 
         var body = dir.PathOf("device.req." + framing.ToString().ToLowerInvariant());

@@ -42,7 +42,7 @@ public sealed class CertificateIssuerTests : IDisposable
         Assert.False(basicConstraints.CertificateAuthority);
         Assert.True(basicConstraints.Critical);
         var keyUsage = cert.Extensions.OfType<X509KeyUsageExtension>().Single();
-        Assert.Equal(X509KeyUsageFlags.DigitalSignature, keyUsage.KeyUsages);
+        Assert.Equal(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, keyUsage.KeyUsages);
         Assert.True(keyUsage.Critical);
         var eku = cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single();
         Assert.Equal([ClientAuth.Value], eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));
@@ -82,7 +82,7 @@ public sealed class CertificateIssuerTests : IDisposable
         using var cert = _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))).Certificate;
 
         Assert.False(cert.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
-        Assert.Equal(X509KeyUsageFlags.DigitalSignature, cert.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
+        Assert.Equal(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, cert.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
         Assert.Equal(
             [ClientAuth.Value],
             cert.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value));

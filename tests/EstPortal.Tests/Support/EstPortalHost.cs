@@ -33,6 +33,8 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
             web.UseSetting("EstPortal:DataDirectory", DataDirectory);
             web.UseSetting("Kestrel:Endpoints:Portal:Url", PortalUrl);
             web.UseSetting("Kestrel:Endpoints:Est:Url", EstUrl);
+            // Tests send bursts from one address; rate limiting is tested with its own settings.
+            web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
             foreach (var (key, value) in _extraSettings)
                 web.UseSetting(key, value);
         });
@@ -100,6 +102,14 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     {
         var result = await Services.GetRequiredService<BootstrapTokenAdmin>()
             .IssueAsync(lifetime ?? TimeSpan.FromHours(1), deviceName, null, "test");
+        return result.Value ?? throw new InvalidOperationException(result.Error);
+    }
+
+    public async Task<ProfileSummary> AddProfileAsync(string name, string? label, EstPortal.Policy.CsrPolicy? policy = null,
+        bool requiresApproval = false, bool wrapBase64Lines = false)
+    {
+        var result = await Services.GetRequiredService<ProfileAdmin>()
+            .AddAsync(name, label, null, policy ?? EstPortal.Policy.CsrPolicy.Default, requiresApproval, wrapBase64Lines, "test");
         return result.Value ?? throw new InvalidOperationException(result.Error);
     }
 

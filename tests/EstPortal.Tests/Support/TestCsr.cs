@@ -27,6 +27,23 @@ public sealed class TestCsr
         return new TestCsr(key, request.CreateSigningRequest());
     }
 
+    /// <summary>A CSR carrying extra PKCS#10 attributes, e.g. challengePassword (RFC 2985 §5.4.1).</summary>
+    public static TestCsr CreateWithAttributes(string subject, params AsnEncodedData[] attributes)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        foreach (var attribute in attributes)
+            request.OtherRequestAttributes.Add(attribute);
+        return new TestCsr(key, request.CreateSigningRequest());
+    }
+
+    public static AsnEncodedData ChallengePassword(string value)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        writer.WriteCharacterString(System.Formats.Asn1.UniversalTagNumber.UTF8String, value);
+        return new AsnEncodedData("1.2.840.113549.1.9.7", writer.Encode());
+    }
+
     public static TestCsr CreateRsa(int bits, string subject = "CN=rsa-device")
     {
         var key = RSA.Create(bits);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
-namespace EstPortal.Tests.Interop;
+namespace EstPortal.Tests.Support;
 
 /// <summary>
 /// A scratch directory for one test that drives command-line tools: keys, requests, certificates and HTTP

@@ -1,0 +1,119 @@
+using EstPortal.Audit;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.Enrollment;
+using EstPortal.Est;
+using EstPortal.Policy;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.Admin;
+
+public sealed record ProfileSummary(Guid Id, string Name, string? Label, bool IsDefault, string CaName, bool RequiresApproval,
+    bool WrapBase64Lines, CsrPolicy Policy);
+
+/// <summary>Enrollment profiles: which CA, which policy, which label (RFC 7030 §3.2.2).</summary>
+public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, TimeProvider time)
+{
+    public const string DefaultName = "default";
+
+    public static string? ValidateName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return "A profile name is required.";
+        if (name.Length > 64 || name != name.Trim())
+            return "A profile name has at most 64 characters and no leading or trailing spaces.";
+        return null;
+    }
+
+    public async Task<AdminResult<ProfileSummary>> AddAsync(
+        string name, string? label, string? caName, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor,
+        CancellationToken cancellationToken = default)
+    {
+        var errors = new List<string>();
+        if (ValidateName(name) is { } nameError)
+            errors.Add(nameError);
+        if (label is not null && EstLabel.Validate(label) is { } labelError)
+            errors.Add(labelError);
+        errors.AddRange(CsrPolicyValidator.Validate(policy));
+        if (errors.Count > 0)
+            return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var ca = caName is null
+            ? await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.IsDefault, cancellationToken)
+            : await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.Name == caName, cancellationToken);
+        if (ca is null)
+            return AdminResult<ProfileSummary>.Fail(caName is null ? "No default CA exists." : $"No CA is named '{caName}'.");
+        if (await db.EnrollmentProfiles.AnyAsync(p => p.Name == name, cancellationToken))
+            return AdminResult<ProfileSummary>.Fail($"A profile named '{name}' already exists.");
+        if (label is null && await db.EnrollmentProfiles.AnyAsync(p => p.IsDefault, cancellationToken))
+            return AdminResult<ProfileSummary>.Fail("A profile without a label is the default profile, and one already exists; give this one a label.");
+        if (label is not null && await db.EnrollmentProfiles.AnyAsync(p => p.Label == label, cancellationToken))
+            return AdminResult<ProfileSummary>.Fail($"The label '{label}' is already used by another profile.");
+
+        var now = time.GetUtcNow();
+        var profile = new EnrollmentProfile
+        {
+            Id = Guid.NewGuid(),
+            Name = name,
+            Label = label,
+            IsDefault = label is null,
+            CertificateAuthorityId = ca.Id,
+            PolicyJson = policy.ToJson(),
+            RequiresApproval = requiresApproval,
+            WrapBase64Lines = wrapBase64Lines,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.EnrollmentProfiles.Add(profile);
+        audit.Stage(db, new AuditRecord(AuditEventTypes.ProfileCreated, true, actor,
+            Details: $"profile '{name}' label {(label is null ? "(default)" : $"'{label}'")} CA '{ca.Name}' approval={requiresApproval} policy={profile.PolicyJson}"));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return AdminResult<ProfileSummary>.Fail($"A profile named '{name}' or labelled '{label}' already exists.");
+        }
+        return AdminResult<ProfileSummary>.Ok(new ProfileSummary(profile.Id, name, label, profile.IsDefault, ca.Name, requiresApproval, wrapBase64Lines, policy));
+    }
+
+    /// <summary>Changes a profile's policy and switches; what was there before goes to the audit log.</summary>
+    public async Task<AdminResult<ProfileSummary>> UpdateAsync(
+        string name, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken = default)
+    {
+        if (CsrPolicyValidator.Validate(policy) is { Count: > 0 } errors)
+            return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
+        if (profile is null)
+            return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
+        var before = $"approval={profile.RequiresApproval} wrap={profile.WrapBase64Lines} policy={profile.PolicyJson}";
+        profile.PolicyJson = policy.ToJson();
+        profile.RequiresApproval = requiresApproval;
+        profile.WrapBase64Lines = wrapBase64Lines;
+        profile.UpdatedAt = time.GetUtcNow();
+        audit.Stage(db, new AuditRecord(AuditEventTypes.ProfileUpdated, true, actor,
+            Details: $"profile '{name}' before: {before}; after: approval={requiresApproval} wrap={wrapBase64Lines} policy={profile.PolicyJson}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return AdminResult<ProfileSummary>.Ok(Summarize(profile));
+    }
+
+    public async Task<IReadOnlyList<ProfileSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.EnrollmentProfiles.AsNoTracking().Include(p => p.CertificateAuthority).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        return rows.Select(Summarize).ToList();
+    }
+
+    public async Task<ProfileSummary?> FindAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.EnrollmentProfiles.AsNoTracking().Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
+        return row is null ? null : Summarize(row);
+    }
+
+    private static ProfileSummary Summarize(EnrollmentProfile p) =>
+        new(p.Id, p.Name, p.Label, p.IsDefault, p.CertificateAuthority?.Name ?? "?", p.RequiresApproval, p.WrapBase64Lines, CsrPolicy.FromJson(p.PolicyJson));
+}

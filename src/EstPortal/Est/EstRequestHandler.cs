@@ -1,0 +1,146 @@
+using EstPortal.DeviceAuth;
+using EstPortal.Enrollment;
+using EstPortal.Est.Framing;
+using EstPortal.Hosting;
+using EstPortal.Pki;
+using EstPortal.Policy;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace EstPortal.Est;
+
+/// <summary>
+/// One EST request: operation and method → profile (label) → rate limit → media type → body → the enrollment
+/// pipeline → HTTP. Framing only; every decision is made in Enrollment/ and every signature in Pki/.
+/// </summary>
+internal sealed class EstRequestHandler(
+    EnrollmentProfiles profiles,
+    CertificateAuthorities cas,
+    EnrollmentService enrollment,
+    EstRateLimiter rateLimiter,
+    IOptions<EstPortalOptions> options)
+{
+    public async Task<IResult> HandleAsync(HttpContext context, string? label, string operation)
+    {
+        if (!EstOperations.Methods.TryGetValue(operation, out var method))
+            return EstResults.Error(StatusCodes.Status404NotFound, $"'{operation}' is not an EST operation");
+        if (!HttpMethods.Equals(context.Request.Method, method))
+        {
+            return EstResults.Error(StatusCodes.Status405MethodNotAllowed, $"{operation} takes {method}",
+                new Dictionary<string, string> { [HeaderNames.Allow] = method });
+        }
+
+        var profile = await profiles.ResolveAsync(label, context.RequestAborted);
+        if (profile is null)
+            return EstResults.Error(StatusCodes.Status404NotFound, label is null ? "no default EST profile is configured" : $"no EST profile is labelled '{label}'");
+
+        if (rateLimiter.Check(context) is { } limited)
+            return limited;
+
+        return operation switch
+        {
+            EstOperations.CaCerts => await CaCertsAsync(profile, context.RequestAborted),
+            EstOperations.CsrAttrs => CsrAttrs(profile),
+            // RFC 7030 §4.3: Full CMC is optional; we say so plainly.
+            EstOperations.FullCmc => EstResults.Error(StatusCodes.Status501NotImplemented, "fullcmc (RFC 7030 §4.3) is not supported by this server"),
+            EstOperations.SimpleEnroll => await EnrollAsync(EnrollmentKind.Enroll, profile, context),
+            EstOperations.SimpleReenroll => await EnrollAsync(EnrollmentKind.Reenroll, profile, context),
+            _ => await EnrollAsync(EnrollmentKind.ServerKeyGen, profile, context),
+        };
+    }
+
+    /// <summary>RFC 7030 §4.1: the CA certificates, no authentication required, as a certs-only PKCS#7.</summary>
+    private async Task<IResult> CaCertsAsync(ResolvedProfile profile, CancellationToken cancellationToken)
+    {
+        var ca = await cas.FindAsync(profile.CertificateAuthorityId, cancellationToken);
+        if (ca is null)
+            return EstResults.Error(StatusCodes.Status503ServiceUnavailable, "the profile's certificate authority is not available");
+        return EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7Mime, CertsOnlyPkcs7.Encode(CertificateAuthorities.ChainOf(ca)), profile.WrapBase64Lines);
+    }
+
+    /// <summary>RFC 7030 §4.5 (RFC 9908): what the profile's policy wants in a CSR; 204 when it wants nothing.</summary>
+    private static IResult CsrAttrs(ResolvedProfile profile)
+    {
+        var der = CsrAttributesBuilder.Build(profile.Policy);
+        return der is null
+            ? EstResults.NoContent()
+            : EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.CsrAttrs, der, profile.WrapBase64Lines);
+    }
+
+    private async Task<IResult> EnrollAsync(EnrollmentKind kind, ResolvedProfile profile, HttpContext context)
+    {
+        // RFC 7030 §4.2.1: the body is an application/pkcs10. A request that names another type is refused; one that
+        // names none is read anyway, since several scripted clients omit the header.
+        if (context.Request.ContentType is { } contentType && !IsPkcs10(contentType))
+        {
+            return EstResults.Error(StatusCodes.Status415UnsupportedMediaType, $"the request body must be {EstMediaTypes.Pkcs10}, not '{contentType}'");
+        }
+
+        var limit = options.Value.MaxRequestBodyBytes;
+        var (body, tooLarge) = await ReadBodyAsync(context, limit);
+        if (tooLarge)
+            return EstResults.Error(StatusCodes.Status413PayloadTooLarge, $"the request body exceeds {limit} bytes");
+
+        byte[]? der = null;
+        string? framingError = null;
+        try
+        {
+            der = EstBodyDecoder.Decode(body);
+        }
+        catch (EstFramingException ex)
+        {
+            framingError = ex.Message;
+        }
+
+        var credentials = new PresentedCredentials(BasicCredentials.Parse(context.Request.Headers.Authorization), context.Connection.ClientCertificate);
+        var result = await enrollment.EnrollAsync(
+            new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
+            context.RequestAborted);
+        return ToHttp(result, profile);
+    }
+
+    private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile) => result switch
+    {
+        { Certificate: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.Encode([certificate]), profile.WrapBase64Lines),
+        { Certificate: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.Encode([certificate]), profile.WrapBase64Lines),
+        // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
+        { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
+            new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+        { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthorized(options.Value.Realm, result.Reason!),
+        { Failure: EnrollmentFailure.Forbidden } => EstResults.Error(StatusCodes.Status403Forbidden, result.Reason!),
+        _ => EstResults.Error(StatusCodes.Status400BadRequest, result.Reason!),
+    };
+
+    private static bool IsPkcs10(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && mediaType.MediaType.Equals(EstMediaTypes.Pkcs10, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; a larger body is reported, not read to its end.</summary>
+    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, int limit)
+    {
+        if (context.Request.ContentLength > limit)
+            return ([], true);
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = limit;
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                    return ([], true);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ([], true);
+        }
+        return (buffer.ToArray(), false);
+    }
+}

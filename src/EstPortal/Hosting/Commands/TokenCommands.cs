@@ -1,0 +1,30 @@
+using System.CommandLine;
+using EstPortal.Admin;
+
+namespace EstPortal.Hosting.Commands;
+
+internal static class TokenCommands
+{
+    public static Command Create(AdminCli cli)
+    {
+        var device = new Option<string?>("--device") { Description = "Bind the token to this device." };
+        var ttl = new Option<string>("--ttl") { Description = "Lifetime: 90s, 15m, 1h, 7d (default 24h).", DefaultValueFactory = _ => "24h" };
+        var note = new Option<string?>("--note") { Description = "Free text shown in the portal." };
+        var issue = new Command("issue", "Issue a one-time bootstrap token and print it (shown once).") { device, ttl, note };
+        issue.SetAction(async (parse, ct) =>
+        {
+            if (!BootstrapTokenAdmin.TryParseLifetime(parse.GetValue(ttl), out var lifetime))
+                return AdminCli.Fail($"--ttl '{parse.GetValue(ttl)}' is not a lifetime such as 90s, 15m, 1h or 7d");
+            await cli.PrepareAsync(ct);
+            var result = await cli.App.Services.GetRequiredService<BootstrapTokenAdmin>()
+                .IssueAsync(lifetime, parse.GetValue(device), parse.GetValue(note), "cli", ct);
+            if (!result.Succeeded)
+                return AdminCli.Fail(result.Error!);
+            var token = result.Value!;
+            Console.WriteLine($"Bootstrap token {token.Id} valid until {token.ExpiresAt:u}{(token.DeviceName is null ? "" : $" for device '{token.DeviceName}'")}. Use it once as the HTTP Basic password (shown once):");
+            Console.WriteLine(token.Token);
+            return 0;
+        });
+        return new Command("token", "One-time bootstrap tokens.") { issue };
+    }
+}

@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Ocsp;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Ocsp;
+using Org.BouncyCastle.X509;
+
+namespace EstPortal.Pki;
+
+/// <summary>
+/// The transport-agnostic core of an RFC 6960 OCSP responder: DER request in, DER response out. Each CA signs the
+/// answers about its own certificates (RFC 6960 §2.6, the CA itself as responder; no delegated responder
+/// certificate), through <see cref="CaSignatureFactory"/>. The revocation store is reached through a delegate so
+/// this class stays free of the database.
+/// </summary>
+public sealed class OcspResponder
+{
+    /// <summary>How long a client may rely on (and an HTTP cache may keep) an answer unless configured otherwise.</summary>
+    public static readonly TimeSpan DefaultValidity = TimeSpan.FromHours(1);
+
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _validity;
+
+    /// <param name="validity">nextUpdate − thisUpdate of every answer (RFC 6960 §4.2.2.1).</param>
+    public OcspResponder(TimeProvider time, TimeSpan validity)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
+        _time = time;
+        _validity = validity;
+    }
+
+    /// <summary>
+    /// Answers one OCSPRequest. Malformed input never throws: it yields malformedRequest (RFC 6960 §2.3).
+    /// </summary>
+    /// <param name="issuers">The CAs this responder answers for.</param>
+    /// <param name="lookup">
+    /// The status of a serial of one of <paramref name="issuers"/>; return <see cref="CertificateStatusInfo.Unknown"/>
+    /// for a serial that CA never issued. Exceptions (e.g. the database is down) propagate: the caller answers
+    /// <see cref="Unsuccessful"/> with <see cref="OcspResponseStatus.InternalError"/> or TryLater.
+    /// </param>
+    public OcspResponderResult Respond(
+        byte[] requestDer,
+        IReadOnlyCollection<ICaSigner> issuers,
+        Func<CertificateIdentifier, CertificateStatusInfo> lookup)
+    {
+        ArgumentNullException.ThrowIfNull(requestDer);
+        ArgumentNullException.ThrowIfNull(issuers);
+        ArgumentNullException.ThrowIfNull(lookup);
+
+        if (OcspRequestParser.TryParse(requestDer, out var error) is not { } request)
+        {
+            return Failure(OcspResponseStatus.MalformedRequest, error);
+        }
+
+        var matched = request.CertIds.Select(id => (Id: id, Ca: OcspIssuerMatcher.Find(id, issuers))).ToList();
+
+        // One key signs the whole response, and only the issuing CA's key is authoritative for its certificates
+        // (RFC 6960 §4.2.2.2). With no CertID naming a CA of ours there is no key that could sign a response the
+        // client would accept, so answer "unauthorized": RFC 6960 §2.3 and RFC 5019 §2.2.3 use it for a responder
+        // that cannot answer authoritatively. (A "successful" response with status unknown, which §2.2 describes
+        // for an unrecognized issuer, would fail signature checks for exactly that reason.)
+        var signer = matched.Select(m => m.Ca).FirstOrDefault(ca => ca is not null);
+        if (signer is null)
+        {
+            return Failure(OcspResponseStatus.Unauthorized, "no certificate in the request was issued by a CA this responder serves");
+        }
+
+        var now = CertificateTimes.TruncateToSeconds(_time.GetUtcNow());
+        var nextUpdate = now + _validity;
+        var generator = new BasicOcspRespGenerator(ResponderIdByKey(signer));
+        foreach (var (id, ca) in matched)
+        {
+            // A CertID for another issuer (unrecognized, or another of our CAs whose key is not signing this response)
+            // is answered "unknown": RFC 6960 §2.2, the responder does not know about that certificate.
+            var status = ReferenceEquals(ca, signer)
+                ? ToBouncyCastle(lookup(new CertificateIdentifier(signer, id.SerialNumber.ToByteArray())))
+                : new UnknownStatus();
+            // The request's CertID is echoed as is, so the client matches it byte for byte whichever hash it chose.
+            generator.AddResponse(id, status, now.UtcDateTime, nextUpdate.UtcDateTime, null);
+        }
+
+        if (request.Nonce is { } nonce)
+        {
+            // RFC 6960 §4.4.1: the nonce cryptographically binds the response to this request; return it unchanged.
+            var extensions = new X509ExtensionsGenerator();
+            extensions.AddExtension(OcspObjectIdentifiers.PkixOcspNonce, nonce.IsCritical, nonce.Value.GetOctets());
+            generator.SetResponseExtensions(extensions.Generate());
+        }
+
+        // The CA certificate rides along in certs (RFC 6960 §4.2.1 allows it) so a client that only has the issuer
+        // from a trust store can still find the signer; it costs a few hundred octets.
+        var basic = generator.Generate(
+            new CaSignatureFactory(signer),
+            [new X509CertificateParser().ReadCertificate(signer.Certificate.RawData)],
+            now.UtcDateTime);
+        var response = new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic);
+        return new OcspResponderResult(OcspResponseStatus.Successful, response.GetEncoded(), nextUpdate);
+    }
+
+    /// <summary>
+    /// An OCSPResponse with only a status (no responseBytes, unsigned, RFC 6960 §4.2.1), e.g. internalError when the
+    /// revocation store fails or tryLater under load.
+    /// </summary>
+    public static byte[] Unsuccessful(OcspResponseStatus status)
+    {
+        if (status == OcspResponseStatus.Successful || !Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "a successful response needs a signed body");
+        }
+
+        return new OCSPRespGenerator().Generate((int)status, null).GetEncoded();
+    }
+
+    private static OcspResponderResult Failure(OcspResponseStatus status, string? detail) =>
+        new(status, Unsuccessful(status), null, detail);
+
+    /// <summary>RFC 6960 §4.2.1: byKey is the SHA-1 hash of the responder's public key (the CA's, here).</summary>
+    private static RespID ResponderIdByKey(ICaSigner ca) =>
+        new(new ResponderID(new DerOctetString(OcspIssuerMatcher.KeyHash(ca.Certificate, HashAlgorithmName.SHA1))));
+
+    private static CertificateStatus? ToBouncyCastle(CertificateStatusInfo status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        switch (status.Kind)
+        {
+            case CertificateStatusKind.Good:
+                return CertificateStatus.Good;
+            case CertificateStatusKind.Unknown:
+                return new UnknownStatus();
+            case CertificateStatusKind.Revoked:
+                var revokedAt = CertificateTimes.TruncateToSeconds(
+                    status.RevokedAt ?? throw new ArgumentException("a revoked status needs a revocation time", nameof(status)));
+                // revocationReason is OPTIONAL (RFC 6960 §4.2.1); leave it out for unspecified, as the CRL entry does
+                // (RFC 5280 §5.3.1), so both channels say the same thing.
+                var reason = status.Reason == RevocationReason.Unspecified ? null : new CrlReason((int)status.Reason);
+                return new RevokedStatus(new RevokedInfo(new DerGeneralizedTime(revokedAt.UtcDateTime), reason));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(status), status.Kind, "unknown certificate status");
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Pki;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Math;
+using Org.BouncyCastle.X509;
+using Org.BouncyCastle.X509.Extension;
+
+namespace EstPortal.Tests.Pki;
+
+public sealed class CrlBuilderTests : IDisposable
+{
+    private static readonly DateTimeOffset ThisUpdate = TestPki.Now;
+    private static readonly DateTimeOffset NextUpdate = TestPki.Now.AddDays(7);
+
+    private readonly SoftwareCaSigner _ca = TestPki.CreateCa(TestPki.Clock());
+    private readonly CrlBuilder _builder = new();
+
+    public void Dispose() => _ca.Dispose();
+
+    [Theory]
+    [InlineData(CaKeyAlgorithm.EcP256)]
+    [InlineData(CaKeyAlgorithm.EcP384)]
+    [InlineData(CaKeyAlgorithm.Rsa2048)]
+    public void Build_IsVersion2CrlSignedByCaWithIssuerNumberAndTimes(CaKeyAlgorithm algorithm)
+    {
+        using var ca = TestPki.CreateCa(TestPki.Clock(), algorithm);
+
+        var crl = Parse(_builder.Build(ca, 42, ThisUpdate.AddMilliseconds(750), NextUpdate, []));
+
+        crl.Verify(BouncyCastlePublicKey(ca.Certificate));
+        Assert.Equal(2, crl.Version);
+        Assert.Equal(ca.Certificate.SubjectName.RawData, crl.IssuerDN.GetEncoded());
+        Assert.Equal(ThisUpdate.UtcDateTime, crl.ThisUpdate); // truncated to whole seconds
+        Assert.Equal(NextUpdate.UtcDateTime, crl.NextUpdate);
+        Assert.Equal(ca.Certificate.SignatureAlgorithm.Value, crl.SigAlgOid);
+        Assert.Equal(BigInteger.ValueOf(42), DerInteger.GetInstance(Extension(crl, X509Extensions.CrlNumber)).Value);
+        var aki = AuthorityKeyIdentifier.GetInstance(Extension(crl, X509Extensions.AuthorityKeyIdentifier));
+        var ski = ca.Certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single();
+        Assert.Equal(ski.SubjectKeyIdentifierBytes.ToArray(), aki.KeyIdentifier.GetOctets());
+        Assert.Null(crl.GetRevokedCertificates());
+    }
+
+    [Fact]
+    public void Build_Entries_CarrySerialTimeAndReasonCode_ExceptUnspecified()
+    {
+        var keyCompromised = new SerialNumberGenerator().Next();
+        var superseded = new SerialNumberGenerator().Next();
+        var noReason = new SerialNumberGenerator().Next();
+        var revokedAt = ThisUpdate.AddHours(-3).AddMilliseconds(400);
+
+        var crl = Parse(_builder.Build(_ca, 1, ThisUpdate, NextUpdate,
+        [
+            new RevokedEntry(keyCompromised, revokedAt, RevocationReason.KeyCompromise),
+            RevokedEntry.FromHex(Convert.ToHexString(superseded), revokedAt, RevocationReason.Superseded),
+            new RevokedEntry(noReason, revokedAt),
+        ]));
+
+        var entries = crl.GetRevokedCertificates().ToDictionary(e => Convert.ToHexString(e.SerialNumber.ToByteArrayUnsigned()));
+        Assert.Equal(3, entries.Count);
+        Assert.Equal(CrlReason.KeyCompromise, Reason(entries[Convert.ToHexString(keyCompromised)]));
+        Assert.Equal(CrlReason.Superseded, Reason(entries[Convert.ToHexString(superseded)]));
+        // RFC 5280 §5.3.1: no reasonCode extension rather than unspecified (0).
+        Assert.Null(entries[Convert.ToHexString(noReason)].GetExtensionValue(X509Extensions.ReasonCode));
+        Assert.All(entries.Values, e => Assert.Equal(ThisUpdate.AddHours(-3).UtcDateTime, e.RevocationDate));
+    }
+
+    [Fact]
+    public void Build_RemoveFromCrl_IsRefusedInACompleteCrl()
+    {
+        var entry = new RevokedEntry(new SerialNumberGenerator().Next(), ThisUpdate, RevocationReason.RemoveFromCrl);
+
+        var ex = Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, NextUpdate, [entry]));
+        Assert.Contains("delta", ex.Message);
+    }
+
+    [Fact]
+    public void Build_SameSerialTwice_IsRefused()
+    {
+        var serial = new SerialNumberGenerator().Next();
+
+        Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, NextUpdate,
+        [
+            new RevokedEntry(serial, ThisUpdate, RevocationReason.KeyCompromise),
+            new RevokedEntry((byte[])serial.Clone(), ThisUpdate, RevocationReason.Superseded),
+        ]));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(21)]
+    public void Build_SerialOfIllegalLength_IsRefused(int length)
+    {
+        var entry = new RevokedEntry(Enumerable.Repeat((byte)0x11, length).ToArray(), ThisUpdate);
+
+        Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, NextUpdate, [entry]));
+    }
+
+    [Fact]
+    public void Build_NextUpdateNotAfterThisUpdate_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, ThisUpdate, []));
+    }
+
+    [Fact]
+    public void Build_NegativeCrlNumber_IsRefused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _builder.Build(_ca, -1, ThisUpdate, NextUpdate, []));
+    }
+
+    [Fact]
+    public void Build_CaWithoutCrlSignUsage_IsRefused()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=No CRL CA", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var certificate = request.CreateSelfSigned(ThisUpdate.AddDays(-1), ThisUpdate.AddYears(1));
+        var signer = new FixedCaSigner(X509CertificateLoader.LoadCertificate(certificate.RawData), X509SignatureGenerator.CreateForECDsa(key));
+
+        var ex = Assert.Throws<InvalidOperationException>(() => _builder.Build(signer, 1, ThisUpdate, NextUpdate, []));
+        Assert.Contains("cRLSign", ex.Message);
+    }
+
+    private static X509Crl Parse(byte[] der) => new X509CrlParser().ReadCrl(der);
+
+    private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter BouncyCastlePublicKey(X509Certificate2 certificate) =>
+        new X509CertificateParser().ReadCertificate(certificate.RawData).GetPublicKey();
+
+    private static Asn1Object Extension(X509Crl crl, DerObjectIdentifier oid) =>
+        X509ExtensionUtilities.FromExtensionValue(crl.GetExtensionValue(oid) ?? throw new InvalidOperationException($"no {oid} extension"));
+
+    private static int Reason(X509CrlEntry entry) =>
+        DerEnumerated.GetInstance(X509ExtensionUtilities.FromExtensionValue(entry.GetExtensionValue(X509Extensions.ReasonCode))).IntValueExact;
+
+    private sealed class FixedCaSigner(X509Certificate2 certificate, X509SignatureGenerator generator) : ICaSigner
+    {
+        public Guid CaId { get; } = Guid.NewGuid();
+
+        public X509Certificate2 Certificate => certificate;
+
+        public X509SignatureGenerator SignatureGenerator => generator;
+
+        public HashAlgorithmName HashAlgorithm => HashAlgorithmName.SHA256;
+    }
+}
