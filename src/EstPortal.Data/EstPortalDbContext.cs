@@ -17,6 +17,8 @@ public sealed class EstPortalDbContext(DbContextOptions<EstPortalDbContext> opti
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<EnrollmentProfile> EnrollmentProfiles => Set<EnrollmentProfile>();
     public DbSet<PendingEnrollment> PendingEnrollments => Set<PendingEnrollment>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<CertificateRevocationList> CertificateRevocationLists => Set<CertificateRevocationList>();
 
     /// <summary>The Data Protection key ring lives here so that several instances can share it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -10,6 +10,11 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     {
         builder.HasIndex(e => e.Timestamp);
         builder.HasIndex(e => e.DeviceId);
+        builder.HasIndex(e => e.Sequence).IsUnique();
+        builder.HasIndex(e => new { e.EventType, e.Timestamp });
+        builder.HasIndex(e => e.Actor);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+        builder.Property(e => e.CsrSha256).HasMaxLength(64);
         builder.Property(e => e.EventType).HasMaxLength(64);
         builder.Property(e => e.Outcome).HasMaxLength(16);
         builder.Property(e => e.Actor).HasMaxLength(256);

@@ -11,6 +11,9 @@ internal sealed class BootstrapTokenConfiguration : IEntityTypeConfiguration<Boo
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.Property(t => t.TokenHash).HasMaxLength(32);
         builder.Property(t => t.Note).HasMaxLength(1024);
+        builder.Property(t => t.SubjectPattern).HasMaxLength(512);
+        builder.HasIndex(t => t.CreatedAt);
+        builder.HasOne<EnrollmentProfile>().WithMany().HasForeignKey(t => t.ProfileId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(t => t.CreatedBy).HasMaxLength(256);
         builder.Property(t => t.UsedForSerial).HasMaxLength(64);
         builder.Property(t => t.UsedFromIp).HasMaxLength(64);

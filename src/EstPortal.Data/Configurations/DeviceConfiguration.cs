@@ -9,6 +9,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
     public void Configure(EntityTypeBuilder<Device> builder)
     {
         builder.HasIndex(d => d.Name).IsUnique();
+        builder.HasIndex(d => d.CreatedAt);
         builder.Property(d => d.Name).HasMaxLength(128);
         builder.Property(d => d.Description).HasMaxLength(1024);
         builder.HasMany(d => d.Credentials).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Cascade);

@@ -12,6 +12,12 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(c => c.SerialNumber).IsUnique();
         builder.HasIndex(c => c.Sha256Thumbprint).IsUnique();
         builder.HasIndex(c => c.DeviceId);
+        // Lists at fleet scale: newest first, expiring soon, by subject prefix.
+        builder.HasIndex(c => c.IssuedAt);
+        builder.HasIndex(c => c.NotAfter);
+        builder.HasIndex(c => c.Subject);
+        builder.HasIndex(c => new { c.CertificateAuthorityId, c.RevokedAt });
+        builder.Property(c => c.RevokedBy).HasMaxLength(256);
         builder.Property(c => c.SerialNumber).HasMaxLength(64);
         builder.Property(c => c.Subject).HasMaxLength(1024);
         builder.Property(c => c.SubjectAlternativeNames).HasMaxLength(4096);

@@ -14,6 +14,12 @@ public sealed class AuditEvent
     public string? SerialNumber { get; set; }
     public Guid? DeviceId { get; set; }
     public string? Details { get; set; }
+    /// <summary>SHA-256 of the CSR a device sent, hex; lets an operator match a refusal to a device's log.</summary>
+    public string? CsrSha256 { get; set; }
+    /// <summary>Position in the hash chain: 1, 2, 3, … without gaps (unique).</summary>
+    public long Sequence { get; set; }
+    /// <summary>Hex SHA-256 over the previous event's hash and this event's fields (see Audit/AuditChain).</summary>
+    public string Hash { get; set; } = "";
 }
 
 public static class AuditOutcomes

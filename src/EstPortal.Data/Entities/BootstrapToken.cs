@@ -12,6 +12,10 @@ public sealed class BootstrapToken
     public Guid? DeviceId { get; set; }
     public Device? Device { get; set; }
     public string? Note { get; set; }
+    /// <summary>Limits the token to one profile (its label); null: any profile that accepts tokens.</summary>
+    public Guid? ProfileId { get; set; }
+    /// <summary>A regular expression the CSR's CN must match when the token is used (e.g. for an unbound token).</summary>
+    public string? SubjectPattern { get; set; }
     public string? CreatedBy { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }

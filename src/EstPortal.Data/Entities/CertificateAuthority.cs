@@ -17,6 +17,11 @@ public sealed class CertificateAuthority
     public DateTimeOffset NotBefore { get; set; }
     public DateTimeOffset NotAfter { get; set; }
     public bool IsDefault { get; set; }
+    /// <summary>The issuing CA of an intermediate; null for a root or an imported CA whose issuer is outside.</summary>
+    public Guid? ParentId { get; set; }
+    /// <summary>The chain above this CA (DER certificates, issuer first), for imported intermediates.</summary>
+    public byte[]? ChainDer { get; set; }
+    public bool Imported { get; set; }
     /// <summary>Set on a CA that replaced another in a root key rollover (RFC 4210 §4.4, RFC 7030 §4.1.3).</summary>
     public Guid? PreviousCaId { get; set; }
     /// <summary>The previous root's public key signed by this CA's key.</summary>

@@ -24,5 +24,7 @@ public sealed class IssuedCertificate
     public required string IssuedVia { get; set; }
     public Guid? ReplacesCertificateId { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>Who revoked it: "operator:…", "cli", or "system" (device disabled).</summary>
+    public string? RevokedBy { get; set; }
     public int? RevocationReason { get; set; }
 }

@@ -17,6 +17,28 @@ namespace EstPortal.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("EstPortal.Data.Entities.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Sequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHeads");
+                });
+
             modelBuilder.Entity("EstPortal.Data.Entities.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -28,6 +50,10 @@ namespace EstPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CsrSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -43,6 +69,11 @@ namespace EstPortal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -51,6 +82,9 @@ namespace EstPortal.Data.Migrations
                     b.Property<string>("Reason")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(64)
@@ -61,9 +95,16 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Actor");
+
                     b.HasIndex("DeviceId");
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("EventType", "Timestamp");
 
                     b.ToTable("AuditEvents");
                 });
@@ -91,8 +132,15 @@ namespace EstPortal.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectPattern")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
@@ -112,7 +160,11 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("DeviceId");
+
+                    b.HasIndex("ProfileId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -130,7 +182,13 @@ namespace EstPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("ChainDer")
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Imported")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDefault")
@@ -157,6 +215,9 @@ namespace EstPortal.Data.Migrations
 
                     b.Property<byte[]>("OldWithNewDer")
                         .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("PreviousCaId")
                         .HasColumnType("TEXT");
@@ -186,6 +247,36 @@ namespace EstPortal.Data.Migrations
                     b.ToTable("CertificateAuthorities");
                 });
 
+            modelBuilder.Entity("EstPortal.Data.Entities.CertificateRevocationList", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CertificateAuthorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CrlNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("NextUpdate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ThisUpdate")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CertificateAuthorityId", "CrlNumber")
+                        .IsUnique();
+
+                    b.ToTable("CertificateRevocationLists");
+                });
+
             modelBuilder.Entity("EstPortal.Data.Entities.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -208,6 +299,8 @@ namespace EstPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("Name")
                         .IsUnique();
@@ -343,6 +436,10 @@ namespace EstPortal.Data.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -364,15 +461,21 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CertificateAuthorityId");
-
                     b.HasIndex("DeviceId");
+
+                    b.HasIndex("IssuedAt");
+
+                    b.HasIndex("NotAfter");
 
                     b.HasIndex("SerialNumber")
                         .IsUnique();
 
                     b.HasIndex("Sha256Thumbprint")
                         .IsUnique();
+
+                    b.HasIndex("Subject");
+
+                    b.HasIndex("CertificateAuthorityId", "RevokedAt");
 
                     b.ToTable("IssuedCertificates");
                 });
@@ -699,7 +802,21 @@ namespace EstPortal.Data.Migrations
                         .HasForeignKey("DeviceId")
                         .OnDelete(DeleteBehavior.Cascade);
 
+                    b.HasOne("EstPortal.Data.Entities.EnrollmentProfile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.Navigation("Device");
+                });
+
+            modelBuilder.Entity("EstPortal.Data.Entities.CertificateRevocationList", b =>
+                {
+                    b.HasOne("EstPortal.Data.Entities.CertificateAuthority", null)
+                        .WithMany()
+                        .HasForeignKey("CertificateAuthorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("EstPortal.Data.Entities.DeviceCredential", b =>

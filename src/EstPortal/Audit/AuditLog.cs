@@ -26,7 +26,7 @@ public sealed class AuditLog(IDbContextFactory<EstPortalDbContext> contexts, Tim
 
     private AuditEvent ToEntity(AuditRecord r) => new()
     {
-        Timestamp = time.GetUtcNow(),
+        Timestamp = AuditChain.Normalize(time.GetUtcNow()),
         EventType = r.EventType,
         Outcome = r.OutcomeText,
         Actor = Truncate(r.Actor, 256),
@@ -35,6 +35,7 @@ public sealed class AuditLog(IDbContextFactory<EstPortalDbContext> contexts, Tim
         SerialNumber = r.SerialNumber,
         DeviceId = r.DeviceId,
         Details = Truncate(r.Details, 4096),
+        CsrSha256 = r.CsrSha256,
     };
 
     private void Log(AuditRecord r) =>

@@ -12,7 +12,8 @@ public sealed record AuditRecord(
     string? SerialNumber = null,
     Guid? DeviceId = null,
     string? Details = null,
-    string? Outcome = null)
+    string? Outcome = null,
+    string? CsrSha256 = null)
 {
     /// <summary>Success or Failure from <see cref="Succeeded"/>, unless a more specific outcome (Pending) is given.</summary>
     public string OutcomeText => Outcome ?? (Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure);

@@ -1,4 +1,5 @@
 using EstPortal.Admin;
+using EstPortal.Audit;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
@@ -23,6 +24,7 @@ public sealed class FirstRunInitializer(
     ProfileAdmin profileAdmin,
     TlsCertificateProvider tls,
     FirstAdminSetup setup,
+    AuditChainSealer sealer,
     ILogger<FirstRunInitializer> logger) : IHostedLifecycleService
 {
     /// <summary>Schema, roles and the default CA: what the admin commands need too.</summary>
@@ -37,6 +39,9 @@ public sealed class FirstRunInitializer(
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
         }
+
+        // Before anything is appended: chain the events an older version wrote without hashes.
+        await sealer.SealUnchainedAsync(cancellationToken);
 
         await using var scope = services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -33,7 +33,7 @@ internal static class ServiceRegistration
 
         var connectionString = builder.Configuration.GetConnectionString("EstPortal")
             ?? $"Data Source={Path.Combine(dataDirectory, "estportal.db")}";
-        services.AddDbContextFactory<EstPortalDbContext>(db => db.UseSqlite(connectionString));
+        services.AddEstPortalDatabase(connectionString);
 
         var kekPath = options.ResolveKeyEncryptionKeyPath();
         var keyEncryptionKey = KeyEncryptionKey.LoadOrCreate(kekPath, TimeProvider.System);
@@ -107,6 +107,7 @@ internal static class ServiceRegistration
         services.AddHostedService<RsaKeyPoolRefill>();
 
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<CertificateAuthorities>();
         services.AddSingleton<DeviceCredentialValidator>();
         services.AddSingleton<BootstrapTokenValidator>();

@@ -1,3 +1,4 @@
+using EstPortal.Hosting;
 using Bunit;
 using Bunit.TestDoubles;
 using EstPortal.Admin;
@@ -44,7 +45,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         // The same Identity schema as the app: EF caches one model per process, and a different schema version
         // here would hand the app's start-up migration a model that no longer matches its snapshot.
         services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
-        services.AddDbContextFactory<EstPortalDbContext>(db => db.UseSqlite($"Data Source={_databasePath};Pooling=False"));
+        services.AddEstPortalDatabase($"Data Source={_databasePath};Pooling=False");
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton<CaKeyProtector>();
         services.AddSingleton<CertificateAuthorities>();
@@ -62,6 +63,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         var contexts = Context.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
         await db.Database.EnsureCreatedAsync();
+        await Context.Services.GetRequiredService<AuditChainSealer>().SealUnchainedAsync(CancellationToken.None);
     }
 
     protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);

@@ -101,4 +101,34 @@ public sealed class ProfileAndPendingCommandTests(SharedCliDataDirectory shared)
             AdminCommandTests.DeleteDataDirectory(dataDirectory);
         }
     }
+
+    [Fact]
+    public async Task AuditVerify_IntactThenTampered_ExitCodeAndMessageNameTheEvent()
+    {
+        var dataDirectory = AdminCommandTests.NewDataDirectory();
+        try
+        {
+            Assert.Equal(0, (await EstPortalCli.RunAsync(dataDirectory, "device", "add", "audit-device")).ExitCode);
+            var intact = await EstPortalCli.RunAsync(dataDirectory, "audit", "verify");
+            Assert.True(intact.ExitCode == 0, intact.ToString());
+            Assert.Contains("intact", intact.Stdout, StringComparison.Ordinal);
+
+            await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "estportal.db")};Pooling=False"))
+            {
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "UPDATE AuditEvents SET Actor = 'someone-else' WHERE Sequence = 2";
+                Assert.Equal(1, await command.ExecuteNonQueryAsync());
+            }
+
+            var tampered = await EstPortalCli.RunAsync(dataDirectory, "audit", "verify");
+            Assert.NotEqual(0, tampered.ExitCode);
+            Assert.Contains("event #2", tampered.Stderr, StringComparison.Ordinal);
+            Assert.Contains("was changed", tampered.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            AdminCommandTests.DeleteDataDirectory(dataDirectory);
+        }
+    }
 }
