@@ -12,6 +12,9 @@ public sealed record NewBootstrapToken(Guid Id, string Token, DateTimeOffset Exp
 public sealed record BootstrapTokenSummary(Guid Id, string? DeviceName, string? Note, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt, string? UsedForSerial, DateTimeOffset? RevokedAt);
 
+/// <summary>What to issue: lifetime, and optionally a device, a profile and a CN pattern the token is limited to.</summary>
+public sealed record BootstrapTokenRequest(TimeSpan Lifetime, string? DeviceName = null, string? Note = null, string? ProfileName = null, string? SubjectPattern = null);
+
 /// <summary>Issues and lists one-time bootstrap tokens.</summary>
 public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, TimeProvider time)
 {
@@ -19,9 +22,15 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(90);
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(24);
 
-    public async Task<AdminResult<NewBootstrapToken>> IssueAsync(
-        TimeSpan lifetime, string? deviceName, string? note, string actor, CancellationToken cancellationToken = default)
+    public Task<AdminResult<NewBootstrapToken>> IssueAsync(
+        TimeSpan lifetime, string? deviceName, string? note, string actor, CancellationToken cancellationToken = default) =>
+        IssueAsync(new BootstrapTokenRequest(lifetime, deviceName, note), actor, cancellationToken);
+
+    public async Task<AdminResult<NewBootstrapToken>> IssueAsync(BootstrapTokenRequest request, string actor, CancellationToken cancellationToken = default)
     {
+        var (lifetime, deviceName, note) = (request.Lifetime, request.DeviceName, request.Note);
+        if (request.SubjectPattern is { } pattern && Enrollment.TokenSubjectRule.Validate(pattern) is { } patternError)
+            return AdminResult<NewBootstrapToken>.Fail(patternError);
         if (lifetime < MinLifetime || lifetime > MaxLifetime)
             return AdminResult<NewBootstrapToken>.Fail("A token lives between 1 minute and 90 days.");
         if (note?.Length > 1024)
@@ -36,6 +45,14 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
                 return AdminResult<NewBootstrapToken>.Fail($"No device is named '{deviceName}'.");
         }
 
+        Guid? profileId = null;
+        if (!string.IsNullOrWhiteSpace(request.ProfileName))
+        {
+            profileId = await db.EnrollmentProfiles.Where(p => p.Name == request.ProfileName).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+            if (profileId is null)
+                return AdminResult<NewBootstrapToken>.Fail($"No profile is named '{request.ProfileName}'.");
+        }
+
         var now = time.GetUtcNow();
         var token = DeviceSecrets.Generate();
         var entity = new BootstrapToken
@@ -43,6 +60,8 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
             Id = Guid.NewGuid(),
             TokenHash = DeviceSecrets.Hash(token),
             DeviceId = device?.Id,
+            ProfileId = profileId,
+            SubjectPattern = string.IsNullOrWhiteSpace(request.SubjectPattern) ? null : request.SubjectPattern,
             Note = note,
             CreatedBy = actor,
             CreatedAt = now,

@@ -12,6 +12,7 @@ public static class AuditEventTypes
     public const string PendingApproved = "pending.approved";
     public const string PendingRejected = "pending.rejected";
     public const string CaRolledOver = "ca.rolled-over";
+    public const string CertificateRevoked = "certificate.revoked";
 
     public const string CaCreated = "ca.created";
     public const string DeviceAdded = "device.added";

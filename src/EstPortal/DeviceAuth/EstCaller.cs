@@ -15,7 +15,9 @@ public sealed record EstCaller(
     string? DeviceName,
     Guid? TokenId = null,
     Guid? CertificateId = null,
-    System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate = null);
+    System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate = null,
+    Guid? TokenProfileId = null,
+    string? TokenSubjectPattern = null);
 
 /// <summary>
 /// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a

@@ -46,6 +46,8 @@ public sealed class EnrollmentService(
 
         if (CsrPolicyEvaluator.CheckAuthentication(policy, MethodOf(caller.Kind)) is { } notAllowed)
             return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, notAllowed.Reason, cancellationToken);
+        if (caller.TokenProfileId is { } tokenProfile && tokenProfile != request.Profile.Id)
+            return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, "this bootstrap token was issued for another enrollment profile (label)", cancellationToken);
 
         if (request.CsrDer is null)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, request.FramingError ?? "the request body is empty", cancellationToken);
@@ -59,6 +61,10 @@ public sealed class EnrollmentService(
         {
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
         }
+
+        if (caller.TokenSubjectPattern is { } subjectPattern && !TokenSubjectRule.Matches(subjectPattern, csr.SubjectName))
+            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest,
+                $"the CSR's CN '{csr.SubjectName.GetCommonName()}' does not match this bootstrap token's subject pattern {subjectPattern}", cancellationToken);
 
         if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request.TlsUnique) is { } linkingFailure)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, linkingFailure, cancellationToken);

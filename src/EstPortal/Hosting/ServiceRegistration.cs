@@ -125,6 +125,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<CertificateRevocation>();
         services.AddScoped<OperatorAdmin>();
 
         services.AddSingleton<TlsCertificateProvider>();

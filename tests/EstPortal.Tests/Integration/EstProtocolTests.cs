@@ -169,3 +169,47 @@ public sealed class EstProtocolTests(EstPortalHost host) : IClassFixture<EstPort
     private async Task<EstPortalDbContext> Db() =>
         await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
 }
+
+/// <summary>Tokens limited to a profile or a CN pattern: a leaked token enrolls nothing else.</summary>
+public sealed class BoundTokenTests(EstPortalHost host) : IClassFixture<EstPortalHost>
+{
+    [Fact]
+    public async Task TokenForAProfile_IsRefusedOnOtherProfiles_AndUnspentUntilUsedRightly()
+    {
+        await host.AddProfileAsync("line-7", "line7");
+        var issued = await host.Services.GetRequiredService<EstPortal.Admin.BootstrapTokenAdmin>()
+            .IssueAsync(new EstPortal.Admin.BootstrapTokenRequest(TimeSpan.FromHours(1), ProfileName: "line-7"), "test");
+        var token = issued.Value!.Token;
+        using var client = host.CreateEstClient();
+
+        using var wrongProfile = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=x").Base64, Basic("x", token));
+        Assert.Equal(HttpStatusCode.Forbidden, wrongProfile.StatusCode);
+        using var rightProfile = await PostAsync(client, "/.well-known/est/line7/simpleenroll", TestCsr.Create("CN=x").Base64, Basic("x", token));
+        Assert.Equal(HttpStatusCode.OK, rightProfile.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenWithSubjectPattern_RefusesOtherNames()
+    {
+        var issued = await host.Services.GetRequiredService<EstPortal.Admin.BootstrapTokenAdmin>()
+            .IssueAsync(new EstPortal.Admin.BootstrapTokenRequest(TimeSpan.FromHours(1), SubjectPattern: "pump-[0-9]+"), "test");
+        var token = issued.Value!.Token;
+        using var client = host.CreateEstClient();
+
+        using var refused = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=valve-1").Base64, Basic("x", token));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("subject pattern", await refused.Content.ReadAsStringAsync());
+        using var accepted = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=pump-12").Base64, Basic("x", token));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadSubjectPattern_IsAValidationMessage()
+    {
+        var issued = await host.Services.GetRequiredService<EstPortal.Admin.BootstrapTokenAdmin>()
+            .IssueAsync(new EstPortal.Admin.BootstrapTokenRequest(TimeSpan.FromHours(1), SubjectPattern: "([a-"), "test");
+
+        Assert.False(issued.Succeeded);
+        Assert.Contains("regular expression", issued.Error);
+    }
+}

@@ -10,14 +10,16 @@ internal static class TokenCommands
         var device = new Option<string?>("--device") { Description = "Bind the token to this device." };
         var ttl = new Option<string>("--ttl") { Description = "Lifetime: 90s, 15m, 1h, 7d (default 24h).", DefaultValueFactory = _ => "24h" };
         var note = new Option<string?>("--note") { Description = "Free text shown in the portal." };
-        var issue = new Command("issue", "Issue a one-time bootstrap token and print it (shown once).") { device, ttl, note };
+        var profile = new Option<string?>("--profile") { Description = "Only valid on this enrollment profile (its label)." };
+        var subject = new Option<string?>("--subject-pattern") { Description = "A regex the CSR's CN must match, e.g. 'pump-[0-9]+'." };
+        var issue = new Command("issue", "Issue a one-time bootstrap token and print it (shown once).") { device, ttl, note, profile, subject };
         issue.SetAction(async (parse, ct) =>
         {
             if (!BootstrapTokenAdmin.TryParseLifetime(parse.GetValue(ttl), out var lifetime))
                 return AdminCli.Fail($"--ttl '{parse.GetValue(ttl)}' is not a lifetime such as 90s, 15m, 1h or 7d");
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<BootstrapTokenAdmin>()
-                .IssueAsync(lifetime, parse.GetValue(device), parse.GetValue(note), "cli", ct);
+                .IssueAsync(new BootstrapTokenRequest(lifetime, parse.GetValue(device), parse.GetValue(note), parse.GetValue(profile), parse.GetValue(subject)), "cli", ct);
             if (!result.Succeeded)
                 return AdminCli.Fail(result.Error!);
             var token = result.Value!;
