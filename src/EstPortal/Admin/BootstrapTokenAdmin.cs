@@ -74,6 +74,19 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         return AdminResult<NewBootstrapToken>.Ok(new NewBootstrapToken(entity.Id, token, entity.ExpiresAt, device?.Name));
     }
 
+    /// <summary>Revokes an unused token; a used or already revoked one cannot be.</summary>
+    public async Task<AdminResult<Guid>> RevokeAsync(Guid tokenId, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var changed = await db.BootstrapTokens.Where(t => t.Id == tokenId && t.UsedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        if (changed != 1)
+            return AdminResult<Guid>.Fail("The token is unknown, already used or already revoked.");
+        await audit.RecordAsync(new AuditRecord(AuditEventTypes.TokenRevoked, true, actor, Details: $"token {tokenId}"), cancellationToken);
+        return AdminResult<Guid>.Ok(tokenId);
+    }
+
     public async Task<IReadOnlyList<BootstrapTokenSummary>> ListAsync(int take = 200, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

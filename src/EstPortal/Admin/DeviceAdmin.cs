@@ -15,7 +15,7 @@ public sealed record CertificateSummary(Guid Id, string SerialNumber, string Sub
     DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset IssuedAt, string IssuedVia, bool Revoked);
 
 /// <summary>Devices and their credentials, for the portal and the admin commands.</summary>
-public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, TimeProvider time)
+public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, CertificateRevocation revocation, TimeProvider time)
 {
     public const int MaxNameLength = 128;
 
@@ -58,6 +58,45 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
             return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
         }
         return AdminResult<NewDevice>.Ok(new NewDevice(device.Id, name, secret));
+    }
+
+    /// <summary>
+    /// Disables (or re-enables) a device: its credentials, tokens and certificates stop working for EST at once (every
+    /// validator checks the flag); optionally its certificates are also revoked (cessationOfOperation), so relying
+    /// parties see it in the CRL and OCSP. Returns how many certificates were revoked.
+    /// </summary>
+    public async Task<AdminResult<int>> SetDisabledAsync(Guid deviceId, bool disabled, bool revokeCertificates, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
+        if (device is null)
+            return AdminResult<int>.Fail("No such device.");
+        device.Disabled = disabled;
+        audit.Stage(db, new AuditRecord(disabled ? AuditEventTypes.DeviceDisabled : AuditEventTypes.DeviceEnabled, true, actor, DeviceId: deviceId,
+            Details: $"device '{device.Name}'" + (disabled && revokeCertificates ? ", certificates revoked" : "")));
+        await db.SaveChangesAsync(cancellationToken);
+        var revoked = disabled && revokeCertificates
+            ? await revocation.RevokeAllOfDeviceAsync(deviceId, Pki.RevocationReason.CessationOfOperation, actor, cancellationToken)
+            : 0;
+        return AdminResult<int>.Ok(revoked);
+    }
+
+    /// <summary>A new credential secret for a device (shown once); the device's other credentials are disabled.</summary>
+    public async Task<AdminResult<NewDevice>> RotateCredentialAsync(Guid deviceId, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var device = await db.Devices.Include(d => d.Credentials).FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
+        if (device is null)
+            return AdminResult<NewDevice>.Fail("No such device.");
+        var now = time.GetUtcNow();
+        foreach (var old in device.Credentials.Where(c => c.DisabledAt is null))
+            old.DisabledAt = now;
+        var secret = DeviceSecrets.Generate();
+        device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
+        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceCredentialIssued, true, actor, DeviceId: deviceId,
+            Details: $"device '{device.Name}': new credential, previous ones disabled"));
+        await db.SaveChangesAsync(cancellationToken);
+        return AdminResult<NewDevice>.Ok(new NewDevice(device.Id, device.Name, secret));
     }
 
     public async Task<Device?> FindAsync(string name, CancellationToken cancellationToken = default)

@@ -16,6 +16,9 @@ public static class AuditEventTypes
 
     public const string CaCreated = "ca.created";
     public const string DeviceAdded = "device.added";
+    public const string DeviceDisabled = "device.disabled";
+    public const string DeviceEnabled = "device.enabled";
+    public const string TokenRevoked = "token.revoked";
     public const string DeviceCredentialIssued = "device.credential-issued";
     public const string TokenIssued = "token.issued";
     public const string OperatorAdded = "operator.added";

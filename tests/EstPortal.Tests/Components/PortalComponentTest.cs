@@ -50,6 +50,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<CaKeyProtector>();
         services.AddSingleton<CertificateAuthorities>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
