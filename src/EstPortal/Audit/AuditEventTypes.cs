@@ -15,6 +15,7 @@ public static class AuditEventTypes
     public const string CertificateRevoked = "certificate.revoked";
 
     public const string CaCreated = "ca.created";
+    public const string CaImported = "ca.imported";
     public const string DeviceAdded = "device.added";
     public const string DeviceDisabled = "device.disabled";
     public const string DeviceEnabled = "device.enabled";
@@ -23,4 +24,19 @@ public static class AuditEventTypes
     public const string TokenIssued = "token.issued";
     public const string OperatorAdded = "operator.added";
     public const string FirstAdminCreated = "operator.first-admin-created";
+    public const string OperatorDisabled = "operator.disabled";
+    public const string OperatorEnabled = "operator.enabled";
+    public const string OperatorPasswordReset = "operator.password-reset";
+    public const string OperatorRoleChanged = "operator.role-changed";
+    public const string OperatorSignInRefused = "operator.sign-in-refused";
+    public const string AuditVerified = "audit.verified";
+    public const string AuditExported = "audit.exported";
+
+    /// <summary>Every type above, for the audit log's filter.</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(AuditEventTypes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => f.GetRawConstantValue()).OfType<string>()
+        .Order(StringComparer.Ordinal)
+        .ToList();
 }

@@ -80,9 +80,12 @@ internal static class ServiceRegistration
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<EstPortalDbContext>()
-            .AddSignInManager()
+            .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
         services.AddSingleton<IEmailSender<Operator>, IdentityNoOpEmailSender>();
+        // Check the cookie's security stamp (and the Disabled flag) on every request, so disabling an operator or
+        // changing their role takes effect at their next page load, not up to 30 minutes later.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         services.ConfigureApplicationCookie(c =>
         {
             c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
@@ -102,6 +105,7 @@ internal static class ServiceRegistration
         services.AddSingleton<TlsServerCertificateFactory>();
         services.AddSingleton<CsrLoader>();
         services.AddSingleton<RootCaKeyRollover>();
+        services.AddSingleton<IntermediateCaFactory>();
         services.AddSingleton(sp => new RsaKeyPool());
         services.AddSingleton<ServerKeyGenerator>();
         services.AddHostedService<RsaKeyPoolRefill>();
@@ -127,6 +131,8 @@ internal static class ServiceRegistration
         services.AddSingleton<ProfileAdmin>();
         services.AddSingleton<CertificateRevocation>();
         services.AddScoped<OperatorAdmin>();
+        services.AddSingleton<CaProvisioning>();
+        services.AddSingleton<AuditQuery>();
 
         services.AddSingleton<TlsCertificateProvider>();
         services.AddSingleton<FirstAdminSetup>();

@@ -23,9 +23,15 @@ public sealed class RootCaFactory
 
     /// <param name="subjectDn">RFC 4514 string, e.g. <c>CN=Example Root CA, O=Example</c>.</param>
     /// <exception cref="ArgumentException">The subject is empty or not a valid distinguished name.</exception>
-    public CreatedCa CreateRoot(string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity)
+    public CreatedCa CreateRoot(string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity) =>
+        CreateRoot(subjectDn, algorithm, validity, pathLength: null);
+
+    /// <param name="pathLength">RFC 5280 §4.2.1.9 pathLenConstraint: how many CAs may follow below; null for no limit.</param>
+    public CreatedCa CreateRoot(string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity, int? pathLength)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectDn);
+        if (pathLength is < 0)
+            throw new ArgumentOutOfRangeException(nameof(pathLength), "a path length is 0 or more");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
 
         var subject = ParseSubject(subjectDn);
@@ -38,10 +44,10 @@ public sealed class RootCaFactory
             _ => throw new NotSupportedException($"CA key type {key.GetType().Name} is not supported"),
         };
 
-        // RFC 5280 §4.2.1.9: basicConstraints MUST be critical in CA certificates. No pathLenConstraint, so the
-        // operator can add an intermediate later.
+        // RFC 5280 §4.2.1.9: basicConstraints MUST be critical in CA certificates. No pathLenConstraint unless asked
+        // for, so the operator can add intermediates later.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(
-            certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+            certificateAuthority: true, hasPathLengthConstraint: pathLength is not null, pathLengthConstraint: pathLength ?? 0, critical: true));
         // RFC 5280 §4.2.1.3: keyCertSign and cRLSign for a CA; digitalSignature for OCSP responses it may sign.
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature,
