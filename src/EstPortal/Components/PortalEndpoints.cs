@@ -1,22 +1,64 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EstPortal.Admin;
+using EstPortal.Audit;
+using EstPortal.Components.Authorization;
 using EstPortal.Enrollment;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EstPortal.Components;
 
-/// <summary>Downloads the portal links to: public certificates only, for any signed-in operator.</summary>
+/// <summary>
+/// Downloads the portal links to: public certificates only, for any signed-in operator; the audit log's CSV export
+/// for Admins and Auditors.
+/// </summary>
 public static class PortalEndpoints
 {
     private const string PemMediaType = "application/x-pem-file";
+    private const string DerMediaType = "application/pkix-cert";
 
     public static IEndpointRouteBuilder MapPortalEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var portal = endpoints.MapGroup("/portal").RequireAuthorization();
         portal.MapGet("/cas/{name}.pem", GetCaChainPemAsync);
+        portal.MapGet("/ca/{id:guid}/chain.pem", GetCaChainByIdAsync);
+        portal.MapGet("/ca/{id:guid}/certificate.der", GetCaCertificateDerAsync);
         portal.MapGet("/certificates/{id:guid}.pem", GetCertificatePemAsync);
+        portal.MapGet("/audit.csv", GetAuditCsvAsync)
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = PortalRoles.AuditReaders });
         return endpoints;
+    }
+
+    /// <summary>The CA certificate and every issuer above it the portal knows, as PEM (what a device's trust store needs).</summary>
+    private static async Task<Results<FileContentHttpResult, NotFound>> GetCaChainByIdAsync(
+        Guid id, CertificateAuthorities cas, CaProvisioning provisioning, CancellationToken cancellationToken)
+    {
+        var ca = await cas.FindAsync(id, cancellationToken);
+        if (ca is null)
+            return TypedResults.NotFound();
+        var chain = await provisioning.ChainAsync(ca, cancellationToken);
+        var pem = string.Concat(chain.Select(c => c.ExportCertificatePem() + "\n"));
+        foreach (var certificate in chain)
+            certificate.Dispose();
+        return TypedResults.File(Encoding.ASCII.GetBytes(pem), PemMediaType, $"{ca.Name}-chain.pem");
+    }
+
+    private static async Task<Results<FileContentHttpResult, NotFound>> GetCaCertificateDerAsync(
+        Guid id, CertificateAuthorities cas, CancellationToken cancellationToken)
+    {
+        var ca = await cas.FindAsync(id, cancellationToken);
+        return ca is null ? TypedResults.NotFound() : TypedResults.File(ca.CertificateDer, DerMediaType, $"{ca.Name}.der");
+    }
+
+    /// <summary>The filtered audit log as CSV, streamed; the export itself is audited (who took a copy of what).</summary>
+    private static async Task GetAuditCsvAsync(HttpContext http, AuditQuery query, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var filter = AuditFilter.FromQuery(key => http.Request.Query[key].FirstOrDefault());
+        await audit.RecordAsync(new AuditRecord(AuditEventTypes.AuditExported, true, PortalRoles.ActorOf(http.User),
+            Details: "CSV export " + (filter.ToQueryString() is { Length: > 0 } q ? q : "(no filter)")), cancellationToken);
+        http.Response.ContentType = "text/csv; charset=utf-8; header=present";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"audit-log.csv\"";
+        await query.WriteCsvAsync(filter, http.Response.Body, cancellationToken);
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> GetCaChainPemAsync(
