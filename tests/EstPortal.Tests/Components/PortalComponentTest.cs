@@ -34,6 +34,9 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected DeviceAdmin Devices => Context.Services.GetRequiredService<DeviceAdmin>();
     protected BootstrapTokenAdmin Tokens => Context.Services.GetRequiredService<BootstrapTokenAdmin>();
     protected ISnackbar Snackbar => Context.Services.GetRequiredService<ISnackbar>();
+    protected CaProvisioning Provisioning => Context.Services.GetRequiredService<CaProvisioning>();
+    protected ProfileAdmin Profiles => Context.Services.GetRequiredService<ProfileAdmin>();
+    protected CertificateAuthorities Cas => Context.Services.GetRequiredService<CertificateAuthorities>();
 
     protected PortalComponentTest()
     {
@@ -53,6 +56,21 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddSingleton<SerialNumberGenerator>();
+        services.AddSingleton<RootCaFactory>();
+        services.AddSingleton<IntermediateCaFactory>();
+        services.AddSingleton<RootCaKeyRollover>();
+        services.AddSingleton<CertificateAuthorityAdmin>();
+        services.AddSingleton<CaProvisioning>();
+        services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<AuditQuery>();
+        services.AddIdentityCore<EstPortal.Data.Entities.Operator>(o => o.Password.RequiredLength = 12)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<EstPortalDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<OperatorAdmin>();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Est:Url"] = EstUrl })
             .Build());
@@ -65,23 +83,41 @@ public abstract class PortalComponentTest : IAsyncLifetime
         await using var db = await contexts.CreateDbContextAsync();
         await db.Database.EnsureCreatedAsync();
         await Context.Services.GetRequiredService<AuditChainSealer>().SealUnchainedAsync(CancellationToken.None);
+        var roles = Context.Services.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in EstPortal.Data.Entities.OperatorRoles.All)
+            await roles.CreateAsync(new IdentityRole(role));
     }
 
-    protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
+    /// <summary>A default root CA (EC P-256), as the app creates on first start.</summary>
+    protected async Task<EstPortal.Data.Entities.CertificateAuthority> CreateDefaultCaAsync() =>
+        await Context.Services.GetRequiredService<CertificateAuthorityAdmin>().CreateRootAsync(
+            CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject, CaKeyAlgorithm.EcP256, TimeSpan.FromDays(365), makeDefault: true, "test");
 
-    /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
-    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent
-    {
-        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
+    /// <summary>The providers a page's dialogs, message boxes and popovers render into.</summary>
+    protected IRenderedComponent<ContainerFragment> RenderProviders() =>
+        Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
         {
             b.OpenComponent<MudPopoverProvider>(0);
             b.CloseComponent();
             b.OpenComponent<MudDialogProvider>(1);
             b.CloseComponent();
         }));
+
+    protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
+
+    /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
+    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent =>
+        (await ShowDialogAsync<TDialog>(new DialogParameters())).Host;
+
+    /// <summary>As above, with parameters; also returns the dialog, whose result the test may await.</summary>
+    protected async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> ShowDialogAsync<TDialog>(DialogParameters parameters)
+        where TDialog : IComponent
+    {
+        var host = RenderProviders();
         var dialogs = Context.Services.GetRequiredService<IDialogService>();
-        await host.InvokeAsync(() => dialogs.ShowAsync<TDialog>(new DialogOptions()));
-        return host;
+        IDialogReference? reference = null;
+        await host.InvokeAsync(async () => reference = await dialogs.ShowAsync<TDialog>("", parameters, new DialogOptions()));
+        return (host, reference ?? throw new InvalidOperationException("the dialog did not open"));
     }
 
     public async Task DisposeAsync()

@@ -12,7 +12,7 @@ public static class Asn1Tree
 {
     private static readonly Dictionary<string, string> Names = new()
     {
-        ["1.2.840.113549.1.9.7"] = "challengePassword (link the CSR to the TLS session, RFC 7030 §3.5)",
+        ["1.2.840.113549.1.9.7"] = "challengePassword",
         ["1.2.840.113549.1.9.14"] = "extensionRequest",
         ["1.2.840.10045.2.1"] = "id-ecPublicKey",
         ["1.2.840.113549.1.1.1"] = "rsaEncryption",
