@@ -23,6 +23,8 @@ public partial class ApprovalList
 
     protected override Task OnInitializedAsync() => LoadAsync();
 
+    private static string Abbreviate(string hex) => hex.Length > 16 ? hex[..16] + "…" : hex;
+
     private async Task LoadAsync()
     {
         var all = await Approvals.ListAsync(status: null);
