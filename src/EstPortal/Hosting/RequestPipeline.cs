@@ -9,11 +9,9 @@ internal static class RequestPipeline
     public static void UseEstPortal(this WebApplication app)
     {
         app.UseEndpointSeparation();
+        app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
-        {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();

@@ -83,6 +83,16 @@ internal static class ServiceRegistration
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddSingleton<IEmailSender<Operator>, IdentityNoOpEmailSender>();
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            a.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.ConfigureExternalCookie(c =>
+        {
+            c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.ConfigureApplicationCookie(c =>
         {
             c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
