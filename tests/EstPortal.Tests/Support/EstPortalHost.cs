@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -19,10 +20,10 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly Dictionary<string, string?> _extraSettings;
 
-    public EstPortalHost() : this(null, null) { }
+    public EstPortalHost() : this(null, null, null) { }
 
     // Not public: an xunit class fixture must have exactly one public constructor. Use Create(...).
-    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings)
+    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings, Microsoft.Extensions.Logging.ILoggerProvider? logs)
     {
         _extraSettings = extraSettings ?? [];
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
@@ -37,12 +38,15 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
             web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
             foreach (var (key, value) in _extraSettings)
                 web.UseSetting(key, value);
+            if (logs is not null)
+                web.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         });
     }
 
     /// <summary>A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings.</summary>
-    public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null) =>
-        new(dataDirectory, extraSettings);
+    public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null,
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null) =>
+        new(dataDirectory, extraSettings, logs);
 
     public string DataDirectory { get; }
 
