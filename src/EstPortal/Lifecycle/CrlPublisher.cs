@@ -23,7 +23,7 @@ public sealed class CrlPublisher(
     ILogger<CrlPublisher> logger) : IRevocationListener
 {
     /// <summary>Instances racing for the same CRL number: each loser takes the next one.</summary>
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 10;
 
     // Within one process, fetches that all find the CRL stale publish one new CRL, not one each.
     private readonly SemaphoreSlim _gate = new(1, 1);
