@@ -61,7 +61,8 @@ internal sealed class AppUnderTest : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { appDll, settings, $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", "--EstPortal:RateLimiting:Enabled=false",
+                $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
+                "--EstPortal:RateLimiting:Enabled=false",
                 "--Logging:LogLevel:Default=Warning" },
             WorkingDirectory = Path.GetDirectoryName(appDll),
             RedirectStandardOutput = true,

@@ -25,6 +25,7 @@ public sealed class EnrollmentService(
     ServerKeyIssuance serverKeys,
     PendingApprovals approvals,
     IssuanceRecorder recorder,
+    RevocationUrls revocationUrls,
     AuditLog audit,
     IOptions<EstPortalOptions> options,
     TimeProvider time)
@@ -118,8 +119,8 @@ public sealed class EnrollmentService(
             }
             else
             {
-                issued = issuer.Issue(cas.GetSigner(ca), new IssuanceRequest(
-                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()));
+                issued = issuer.Issue(cas.GetSigner(ca), revocationUrls.ApplyTo(new IssuanceRequest(
+                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), ca.Id));
             }
         }
         catch (IssuanceRefusedException ex)

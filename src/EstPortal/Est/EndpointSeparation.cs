@@ -1,4 +1,5 @@
 using EstPortal.Hosting;
+using EstPortal.Lifecycle;
 
 namespace EstPortal.Est;
 
@@ -13,7 +14,12 @@ internal static class EndpointSeparation
         {
             var endpoint = KestrelEndpoints.EndpointOf(context);
             var isEstPath = context.Request.Path.StartsWithSegments(EstEndpoints.PathPrefix, StringComparison.OrdinalIgnoreCase);
-            if ((endpoint == KestrelEndpoints.Est && !isEstPath) || (endpoint == KestrelEndpoints.Portal && isEstPath))
+            // CRLs, CA certificates and OCSP are for relying parties: the Public endpoint serves only them, the EST
+            // endpoint serves them too (over TLS), the portal never.
+            var isPublicPath = RevocationEndpoints.IsPublicPath(context.Request.Path);
+            if ((endpoint == KestrelEndpoints.Est && !isEstPath && !isPublicPath)
+                || (endpoint == KestrelEndpoints.Portal && (isEstPath || isPublicPath))
+                || (endpoint == KestrelEndpoints.Public && !isPublicPath))
             {
                 await EstResults.Error(StatusCodes.Status404NotFound, "not found on this endpoint").ExecuteAsync(context);
                 return;

@@ -1,6 +1,7 @@
 using EstPortal.Components;
 using EstPortal.Components.Account;
 using EstPortal.Est;
+using EstPortal.Lifecycle;
 
 namespace EstPortal.Hosting;
 
@@ -19,6 +20,7 @@ internal static class RequestPipeline
         app.UseAntiforgery();
 
         app.MapEst();
+        app.MapRevocationPublishing();
         app.MapStaticAssets();
         app.MapPortalEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

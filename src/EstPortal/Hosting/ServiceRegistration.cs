@@ -47,6 +47,7 @@ internal static class ServiceRegistration
 
         AddIdentity(services);
         AddDomain(services);
+        services.AddRevocationPublishing();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -29,11 +29,13 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
         PortalPort = FreePort();
         EstPort = FreePort();
+        PublicPort = FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("EstPortal:DataDirectory", DataDirectory);
             web.UseSetting("Kestrel:Endpoints:Portal:Url", PortalUrl);
             web.UseSetting("Kestrel:Endpoints:Est:Url", EstUrl);
+            web.UseSetting("Kestrel:Endpoints:Public:Url", PublicUrl);
             // Tests send bursts from one address; rate limiting is tested with its own settings.
             web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
             foreach (var (key, value) in _extraSettings)
@@ -56,6 +58,9 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     public int EstPort { get; }
     public string PortalUrl => $"https://127.0.0.1:{PortalPort}";
     public string EstUrl => $"https://127.0.0.1:{EstPort}";
+    /// <summary>The plain-HTTP endpoint relying parties fetch CRLs, CA certificates and OCSP from.</summary>
+    public int PublicPort { get; }
+    public string PublicUrl => $"http://127.0.0.1:{PublicPort}";
     public string DatabasePath => Path.Combine(DataDirectory, "estportal.db");
     public IServiceProvider Services => _factory.Services;
     public X509Certificate2 CaCertificate { get; private set; } = null!;
