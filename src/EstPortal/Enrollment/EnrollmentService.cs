@@ -239,7 +239,8 @@ public sealed class EnrollmentService(
 
         public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
             new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
-                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome);
+                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome,
+                CsrSha256: Request.CsrSha256);
 
         public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)
         {

@@ -76,7 +76,7 @@ public sealed class IssuanceRecorder(
             ReplacesCertificateId = caller.CertificateId,
         });
         audit.Stage(db, new AuditRecord(record.EventType, true, caller.Actor, request.ClientIp,
-            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details));
+            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details, CsrSha256: request.CsrSha256));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
