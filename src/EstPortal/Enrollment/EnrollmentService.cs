@@ -26,10 +26,19 @@ public sealed class EnrollmentService(
     PendingApprovals approvals,
     IssuanceRecorder recorder,
     AuditLog audit,
+    EnrollmentMetrics metrics,
     IOptions<EstPortalOptions> options,
     TimeProvider time)
 {
     public async Task<EnrollmentResult> EnrollAsync(EnrollmentRequest request, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var result = await EnrollCoreAsync(request, cancellationToken);
+        metrics.Enrolled(request, result, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<EnrollmentResult> EnrollCoreAsync(EnrollmentRequest request, CancellationToken cancellationToken)
     {
         var attempt = new Attempt(audit, request, request.Credentials.Describe(), null);
 

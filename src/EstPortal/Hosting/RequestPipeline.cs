@@ -21,6 +21,7 @@ internal static class RequestPipeline
         app.UseAntiforgery();
 
         app.MapEst();
+        app.MapOperationsEndpoints();
         app.MapStaticAssets();
         app.MapPortalEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

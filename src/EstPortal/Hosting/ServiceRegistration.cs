@@ -47,6 +47,7 @@ internal static class ServiceRegistration
 
         AddIdentity(services);
         AddDomain(services);
+        builder.AddEstPortalOperations();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
