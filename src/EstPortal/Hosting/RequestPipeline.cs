@@ -21,6 +21,7 @@ internal static class RequestPipeline
 
         app.MapEst();
         app.MapRevocationPublishing();
+        app.MapOperationsEndpoints();
         app.MapStaticAssets();
         app.MapPortalEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

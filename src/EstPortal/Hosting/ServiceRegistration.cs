@@ -48,6 +48,7 @@ internal static class ServiceRegistration
         AddIdentity(services);
         AddDomain(services);
         services.AddRevocationPublishing();
+        builder.AddEstPortalOperations();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
