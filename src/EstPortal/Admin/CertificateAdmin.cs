@@ -21,6 +21,7 @@ public sealed record CertificateQuery(
     Guid? CaId = null,
     CertificateState State = CertificateState.Any,
     int ExpiringWithinDays = 30,
+    /// <summary>IssuedAt, newest first, unless the state is Expiring: then soonest expiry first.</summary>
     CertificateSort Sort = CertificateSort.IssuedAt,
     bool Descending = true,
     int Skip = 0,
@@ -89,7 +90,11 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
         };
 
         var count = await query.Take(CountCap + 1).CountAsync(cancellationToken);
-        query = (request.Sort, request.Descending) switch
+        // Expiring certificates sit in a narrow NotAfter range: soonest first walks that index with no sort.
+        var (sortBy, descending) = request.State == CertificateState.Expiring && request.Sort == CertificateSort.IssuedAt
+            ? (CertificateSort.NotAfter, false)
+            : (request.Sort, request.Descending);
+        query = (sortBy, descending) switch
         {
             (CertificateSort.NotAfter, false) => query.OrderBy(c => c.NotAfter),
             (CertificateSort.NotAfter, true) => query.OrderByDescending(c => c.NotAfter),
