@@ -102,7 +102,9 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         foreach (var old in device.Credentials.Where(c => c.DisabledAt is null))
             old.DisabledAt = now;
         var secret = DeviceSecrets.Generate();
-        device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
+        // Added through the DbSet: a new entity with a preset key reached only through a tracked parent's collection
+        // would be taken for an existing row (an UPDATE of nothing).
+        db.DeviceCredentials.Add(new DeviceCredential { Id = Guid.NewGuid(), DeviceId = device.Id, SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceCredentialIssued, true, actor, DeviceId: deviceId,
             Details: $"device '{device.Name}': new credential, previous ones disabled"));
         await db.SaveChangesAsync(cancellationToken);

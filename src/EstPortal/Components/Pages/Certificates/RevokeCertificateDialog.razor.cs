@@ -49,6 +49,7 @@ public partial class RevokeCertificateDialog
             if (!result.Succeeded)
             {
                 _error = result.Error;
+                Dialog.StateHasChanged();
                 return;
             }
             Snackbar.Add($"Certificate {SerialNumber} revoked ({reason.ToRfcName()}).", Severity.Success);

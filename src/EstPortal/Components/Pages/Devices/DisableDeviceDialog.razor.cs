@@ -39,6 +39,7 @@ public partial class DisableDeviceDialog
             if (!result.Succeeded)
             {
                 _error = result.Error;
+                Dialog.StateHasChanged();
                 return;
             }
             Snackbar.Add(Disable
