@@ -138,6 +138,8 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
         services.AddSingleton<CertificateRevocation>();
+        services.AddSingleton<CertificateAdmin>();
+        services.AddSingleton<DashboardStatistics>();
         services.AddScoped<OperatorAdmin>();
 
         services.AddSingleton<TlsCertificateProvider>();

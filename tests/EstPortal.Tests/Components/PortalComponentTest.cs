@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using EstPortal.Admin;
 using EstPortal.Audit;
 using EstPortal.Data;
+using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
 using EstPortal.Pki;
 using Microsoft.AspNetCore.Components;
@@ -33,6 +34,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected BunitAuthorizationContext Authorization { get; }
     protected DeviceAdmin Devices => Context.Services.GetRequiredService<DeviceAdmin>();
     protected BootstrapTokenAdmin Tokens => Context.Services.GetRequiredService<BootstrapTokenAdmin>();
+    protected IDbContextFactory<EstPortalDbContext> Contexts => Context.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>();
     protected ISnackbar Snackbar => Context.Services.GetRequiredService<ISnackbar>();
 
     protected PortalComponentTest()
@@ -53,6 +55,8 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Est:Url"] = EstUrl })
             .Build());
@@ -70,7 +74,10 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
 
     /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
-    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent
+    protected Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent =>
+        ShowDialogAsync<TDialog>(new DialogParameters());
+
+    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>(DialogParameters parameters) where TDialog : IComponent
     {
         var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
         {
@@ -80,8 +87,37 @@ public abstract class PortalComponentTest : IAsyncLifetime
             b.CloseComponent();
         }));
         var dialogs = Context.Services.GetRequiredService<IDialogService>();
-        await host.InvokeAsync(() => dialogs.ShowAsync<TDialog>(new DialogOptions()));
+        await host.InvokeAsync(() => dialogs.ShowAsync<TDialog>("", parameters, new DialogOptions()));
         return host;
+    }
+
+    /// <summary>An issued certificate row (with a real self-signed DER) under a stored CA, optionally of a device.</summary>
+    protected async Task<IssuedCertificate> AddCertificateAsync(string subject, Guid? deviceId = null)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var self = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
+        await using var db = await Contexts.CreateDbContextAsync();
+        var ca = await db.CertificateAuthorities.FirstOrDefaultAsync();
+        if (ca is null)
+        {
+            ca = new CertificateAuthority
+            {
+                Id = Guid.NewGuid(), Name = "test-ca", Subject = "CN=Test CA", CertificateDer = self.RawData, ProtectedPrivateKey = [],
+                KeyAlgorithm = "EC P-256", Sha256Thumbprint = "00", Imported = true,
+            };
+            db.CertificateAuthorities.Add(ca);
+        }
+        var certificate = new IssuedCertificate
+        {
+            Id = Guid.NewGuid(), SerialNumber = self.SerialNumber, CertificateAuthorityId = ca.Id, DeviceId = deviceId, Subject = subject,
+            Sha256Thumbprint = self.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), PublicKeySha256 = "00",
+            CertificateDer = self.RawData, NotBefore = self.NotBefore.ToUniversalTime(), NotAfter = self.NotAfter.ToUniversalTime(),
+            IssuedAt = DateTimeOffset.UtcNow, IssuedVia = "test",
+        };
+        db.IssuedCertificates.Add(certificate);
+        await db.SaveChangesAsync();
+        return certificate;
     }
 
     public async Task DisposeAsync()
