@@ -12,6 +12,13 @@ public sealed record NewBootstrapToken(Guid Id, string Token, DateTimeOffset Exp
 public sealed record BootstrapTokenSummary(Guid Id, string? DeviceName, string? Note, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt,
     DateTimeOffset? UsedAt, string? UsedForSerial, DateTimeOffset? RevokedAt);
 
+public enum TokenStateFilter { All, Unused, Used, Expired, Revoked }
+
+/// <summary>A token as the list shows it: its limits and, once used, by which request (serial), when and from where.</summary>
+public sealed record BootstrapTokenRow(Guid Id, string? DeviceName, string? Note, string? ProfileName, string? SubjectPattern,
+    string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string? UsedForSerial,
+    string? UsedFromIp, DateTimeOffset? RevokedAt);
+
 /// <summary>What to issue: lifetime, and optionally a device, a profile and a CN pattern the token is limited to.</summary>
 public sealed record BootstrapTokenRequest(TimeSpan Lifetime, string? DeviceName = null, string? Note = null, string? ProfileName = null, string? SubjectPattern = null);
 
@@ -95,6 +102,30 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
             .Select(t => new BootstrapTokenSummary(t.Id, t.Device != null ? t.Device.Name : null, t.Note, t.CreatedAt, t.ExpiresAt,
                 t.UsedAt, t.UsedForSerial, t.RevokedAt))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One page of tokens in one state, newest first (the CreatedAt index orders them).</summary>
+    public async Task<(IReadOnlyList<BootstrapTokenRow> Items, int Total)> ListPageAsync(
+        TokenStateFilter state, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var query = db.BootstrapTokens.AsNoTracking();
+        query = state switch
+        {
+            TokenStateFilter.Unused => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now),
+            TokenStateFilter.Used => query.Where(t => t.UsedAt != null),
+            TokenStateFilter.Expired => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt <= now),
+            TokenStateFilter.Revoked => query.Where(t => t.RevokedAt != null),
+            _ => query,
+        };
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(t => t.CreatedAt).Skip(skip).Take(take)
+            .Select(t => new BootstrapTokenRow(t.Id, t.Device != null ? t.Device.Name : null, t.Note,
+                db.EnrollmentProfiles.Where(p => p.Id == t.ProfileId).Select(p => p.Name).FirstOrDefault(), t.SubjectPattern,
+                t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.UsedForSerial, t.UsedFromIp, t.RevokedAt))
+            .ToListAsync(cancellationToken);
+        return (items, total);
     }
 
     /// <summary>Parses "90s", "15m", "1h", "7d" (the CLI's --ttl and the portal's field).</summary>

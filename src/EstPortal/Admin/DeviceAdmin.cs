@@ -14,6 +14,16 @@ public sealed record DeviceSummary(Guid Id, string Name, string? Description, bo
 public sealed record CertificateSummary(Guid Id, string SerialNumber, string Subject, string? SubjectAlternativeNames,
     DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset IssuedAt, string IssuedVia, bool Revoked);
 
+public enum DeviceSort { Name, CreatedAt }
+
+/// <summary>A page of the device list: search in name and description, sort by an indexed column.</summary>
+public sealed record DeviceQuery(string? Search = null, DeviceSort Sort = DeviceSort.Name, bool Descending = false, int Skip = 0, int Take = 25);
+
+public sealed record CredentialSummary(Guid Id, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, DateTimeOffset? LastUsedAt);
+
+public sealed record DeviceAuditEntry(long Sequence, DateTimeOffset Timestamp, string EventType, string Outcome, string? Actor,
+    string? ClientIp, string? Reason, string? SerialNumber, string? Details);
+
 /// <summary>Devices and their credentials, for the portal and the admin commands.</summary>
 public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, CertificateRevocation revocation, TimeProvider time)
 {
@@ -92,7 +102,9 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         foreach (var old in device.Credentials.Where(c => c.DisabledAt is null))
             old.DisabledAt = now;
         var secret = DeviceSecrets.Generate();
-        device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
+        // Added through the DbSet: a new entity with a preset key reached only through a tracked parent's collection
+        // would be taken for an existing row (an UPDATE of nothing).
+        db.DeviceCredentials.Add(new DeviceCredential { Id = Guid.NewGuid(), DeviceId = device.Id, SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceCredentialIssued, true, actor, DeviceId: deviceId,
             Details: $"device '{device.Name}': new credential, previous ones disabled"));
         await db.SaveChangesAsync(cancellationToken);
@@ -111,18 +123,97 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         return await db.Devices.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<DeviceSummary> Items, int Total)> ListAsync(
-        string? search, int skip, int take, CancellationToken cancellationToken = default)
+    public Task<(IReadOnlyList<DeviceSummary> Items, int Total)> ListAsync(
+        string? search, int skip, int take, CancellationToken cancellationToken = default) =>
+        ListPageAsync(new DeviceQuery(search, Skip: skip, Take: take), cancellationToken);
+
+    /// <summary>
+    /// One page of devices. The page is read from the Devices table alone (ordered by an indexed column), and only then
+    /// are certificates counted, for that page's ids, through the IssuedCertificates.DeviceId index: no correlated
+    /// COUNT over the certificates table per device row, which at 100,000 devices and 1,000,000 certificates is what
+    /// made the list slow.
+    /// </summary>
+    public async Task<(IReadOnlyList<DeviceSummary> Items, int Total)> ListPageAsync(DeviceQuery request, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Devices.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(search))
+        if (!string.IsNullOrWhiteSpace(request.Search))
+        {
+            var search = request.Search.Trim();
             query = query.Where(d => d.Name.Contains(search) || (d.Description != null && d.Description.Contains(search)));
+        }
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderBy(d => d.Name).Skip(skip).Take(take)
-            .Select(d => new DeviceSummary(d.Id, d.Name, d.Description, d.Disabled, d.CreatedAt, d.Certificates.Count))
+        query = (request.Sort, request.Descending) switch
+        {
+            (DeviceSort.CreatedAt, false) => query.OrderBy(d => d.CreatedAt).ThenBy(d => d.Name),
+            (DeviceSort.CreatedAt, true) => query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Name),
+            (_, true) => query.OrderByDescending(d => d.Name),
+            _ => query.OrderBy(d => d.Name),
+        };
+        var rows = await query.Skip(request.Skip).Take(request.Take)
+            .Select(d => new { d.Id, d.Name, d.Description, d.Disabled, d.CreatedAt })
             .ToListAsync(cancellationToken);
+        var ids = rows.Select(r => (Guid?)r.Id).ToList();
+        var counts = ids.Count == 0
+            ? []
+            : await db.IssuedCertificates.AsNoTracking().Where(c => ids.Contains(c.DeviceId))
+                .GroupBy(c => c.DeviceId).Select(g => new { Id = g.Key!.Value, Count = g.Count() })
+                .ToDictionaryAsync(g => g.Id, g => g.Count, cancellationToken);
+        var items = rows.Select(r => new DeviceSummary(r.Id, r.Name, r.Description, r.Disabled, r.CreatedAt, counts.GetValueOrDefault(r.Id))).ToList();
         return (items, total);
+    }
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Devices.CountAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<CredentialSummary>> CredentialsOfAsync(Guid deviceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.DeviceCredentials.AsNoTracking().Where(c => c.DeviceId == deviceId)
+            .Select(c => new CredentialSummary(c.Id, c.CreatedAt, c.DisabledAt, c.LastUsedAt))
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(c => c.DisabledAt is not null).ThenByDescending(c => c.CreatedAt).ToList();
+    }
+
+    /// <summary>Disables one credential (e.g. a leaked secret) without touching the device's other credentials.</summary>
+    public async Task<AdminResult<Guid>> DisableCredentialAsync(Guid deviceId, Guid credentialId, string actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var credential = await db.DeviceCredentials.Include(c => c.Device)
+            .FirstOrDefaultAsync(c => c.Id == credentialId && c.DeviceId == deviceId, cancellationToken);
+        if (credential is null)
+            return AdminResult<Guid>.Fail("No such credential on this device.");
+        if (credential.DisabledAt is not null)
+            return AdminResult<Guid>.Fail("The credential is already disabled.");
+        credential.DisabledAt = time.GetUtcNow();
+        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceCredentialDisabled, true, actor, DeviceId: deviceId,
+            Details: $"device '{credential.Device?.Name}': credential {credentialId} disabled"));
+        await db.SaveChangesAsync(cancellationToken);
+        return AdminResult<Guid>.Ok(credentialId);
+    }
+
+    /// <summary>The device's latest audit events, newest first (the DeviceId index narrows to its few rows).</summary>
+    public async Task<IReadOnlyList<DeviceAuditEntry>> AuditTrailAsync(Guid deviceId, int take = 50, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEvents.AsNoTracking().Where(e => e.DeviceId == deviceId)
+            .OrderByDescending(e => e.Sequence).Take(take)
+            .Select(e => new DeviceAuditEntry(e.Sequence, e.Timestamp, e.EventType, e.Outcome, e.Actor, e.ClientIp, e.Reason, e.SerialNumber, e.Details))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The newest EST event (simpleenroll, simplereenroll, serverkeygen) for the device, accepted or not.</summary>
+    public async Task<DeviceAuditEntry?> LastEnrollmentAsync(Guid deviceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var types = AuditEventTypes.Enrollments.ToList();
+        return await db.AuditEvents.AsNoTracking().Where(e => e.DeviceId == deviceId && types.Contains(e.EventType))
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new DeviceAuditEntry(e.Sequence, e.Timestamp, e.EventType, e.Outcome, e.Actor, e.ClientIp, e.Reason, e.SerialNumber, e.Details))
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<CertificateSummary>> CertificatesOfAsync(Guid deviceId, CancellationToken cancellationToken = default)

@@ -7,6 +7,9 @@ public static class AuditEventTypes
     public const string Reenroll = "est.simplereenroll";
     public const string ServerKeyGen = "est.serverkeygen";
 
+    /// <summary>Every "est.*" type: listed so dashboards query the (EventType, Timestamp) index by equality, not LIKE.</summary>
+    public static readonly IReadOnlyList<string> Enrollments = [Enroll, Reenroll, ServerKeyGen];
+
     public const string ProfileCreated = "profile.created";
     public const string ProfileUpdated = "profile.updated";
     public const string PendingApproved = "pending.approved";
@@ -21,6 +24,7 @@ public static class AuditEventTypes
     public const string DeviceEnabled = "device.enabled";
     public const string TokenRevoked = "token.revoked";
     public const string DeviceCredentialIssued = "device.credential-issued";
+    public const string DeviceCredentialDisabled = "device.credential-disabled";
     public const string TokenIssued = "token.issued";
     public const string OperatorAdded = "operator.added";
     public const string FirstAdminCreated = "operator.first-admin-created";

@@ -7,21 +7,49 @@ namespace EstPortal.Audit;
 /// <summary>
 /// The one way events reach the audit table and the structured log. <see cref="Stage"/> adds an event to a unit of
 /// work the caller commits (so an issuance and its audit row commit together); <see cref="RecordAsync"/> commits
-/// on its own.
+/// on its own and then tells the <see cref="IAuditSink"/>s. Staged events reach no sink: their commit belongs to the
+/// caller, and they are issuances and admin actions, not the refusals sinks watch for.
 /// </summary>
-public sealed class AuditLog(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time, ILogger<AuditLog> logger)
+public sealed class AuditLog(
+    IDbContextFactory<EstPortalDbContext> contexts,
+    TimeProvider time,
+    ILogger<AuditLog> logger,
+    IEnumerable<IAuditSink> sinks)
 {
-    public void Stage(EstPortalDbContext db, AuditRecord record)
-    {
-        db.AuditEvents.Add(ToEntity(record));
-        Log(record);
-    }
+    private readonly IAuditSink[] _sinks = sinks.ToArray();
+
+    public void Stage(EstPortalDbContext db, AuditRecord record) => Add(db, record);
 
     public async Task RecordAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        Stage(db, record);
+        var entity = Add(db, record);
         await db.SaveChangesAsync(cancellationToken);
+        Notify(entity);
+    }
+
+    private AuditEvent Add(EstPortalDbContext db, AuditRecord record)
+    {
+        var entity = ToEntity(record);
+        db.AuditEvents.Add(entity);
+        Log(record);
+        return entity;
+    }
+
+    private void Notify(AuditEvent committed)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.Committed(committed);
+            }
+            catch (Exception ex)
+            {
+                // The event is committed; a failing sink must not turn that into an error for the caller.
+                logger.LogWarning(ex, "Audit sink {Sink} failed for event {EventType}", sink.GetType().Name, committed.EventType);
+            }
+        }
     }
 
     private AuditEvent ToEntity(AuditRecord r) => new()

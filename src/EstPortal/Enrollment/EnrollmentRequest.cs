@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using EstPortal.DeviceAuth;
 
 namespace EstPortal.Enrollment;
@@ -14,4 +15,11 @@ public sealed record EnrollmentRequest(
     byte[]? CsrDer,
     string? FramingError,
     string? ClientIp,
-    byte[]? TlsUnique = null);
+    byte[]? TlsUnique = null)
+{
+    /// <summary>
+    /// Lower-case hex SHA-256 of the CSR DER as received, or null when the body could not be decoded. Lower case so it
+    /// compares directly with <c>openssl dgst -sha256</c> or <c>sha256sum</c> run on the device's DER CSR.
+    /// </summary>
+    public string? CsrSha256 => CsrDer is null ? null : Convert.ToHexStringLower(SHA256.HashData(CsrDer));
+}

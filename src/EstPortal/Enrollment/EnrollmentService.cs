@@ -25,11 +25,21 @@ public sealed class EnrollmentService(
     ServerKeyIssuance serverKeys,
     PendingApprovals approvals,
     IssuanceRecorder recorder,
+    RevocationUrls revocationUrls,
     AuditLog audit,
+    EnrollmentMetrics metrics,
     IOptions<EstPortalOptions> options,
     TimeProvider time)
 {
     public async Task<EnrollmentResult> EnrollAsync(EnrollmentRequest request, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var result = await EnrollCoreAsync(request, cancellationToken);
+        metrics.Enrolled(request, result, time.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<EnrollmentResult> EnrollCoreAsync(EnrollmentRequest request, CancellationToken cancellationToken)
     {
         var attempt = new Attempt(audit, request, request.Credentials.Describe(), null);
 
@@ -118,8 +128,8 @@ public sealed class EnrollmentService(
             }
             else
             {
-                issued = issuer.Issue(cas.GetSigner(ca), new IssuanceRequest(
-                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()));
+                issued = issuer.Issue(cas.GetSigner(ca), revocationUrls.ApplyTo(new IssuanceRequest(
+                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), ca.Id));
             }
         }
         catch (IssuanceRefusedException ex)
@@ -239,7 +249,8 @@ public sealed class EnrollmentService(
 
         public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
             new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
-                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome);
+                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome,
+                CsrSha256: Request.CsrSha256);
 
         public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)
         {

@@ -27,6 +27,7 @@ public sealed class IssuanceRecorder(
     IDbContextFactory<EstPortalDbContext> contexts,
     BootstrapTokenValidator tokens,
     AuditLog audit,
+    EnrollmentMetrics metrics,
     TimeProvider time)
 {
     /// <summary>Null when recorded; otherwise why the certificate must be discarded (another request won).</summary>
@@ -76,9 +77,11 @@ public sealed class IssuanceRecorder(
             ReplacesCertificateId = caller.CertificateId,
         });
         audit.Stage(db, new AuditRecord(record.EventType, true, caller.Actor, request.ClientIp,
-            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details));
+            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details, CsrSha256: request.CsrSha256));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (caller.TokenId is not null)
+            metrics.TokenRedeemed();
         return null;
     }
 

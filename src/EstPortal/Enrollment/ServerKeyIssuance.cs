@@ -12,7 +12,7 @@ public sealed record ServerKeyIssuanceResult(IssuedCertificateResult Issued, Ser
 /// when the CSR asks for it (§4.4.1.2) or the policy requires it. No copy of the key is kept: it lives in memory only
 /// until the response is built.
 /// </summary>
-public sealed class ServerKeyIssuance(ServerKeyGenerator generator, CertificateIssuer issuer)
+public sealed class ServerKeyIssuance(ServerKeyGenerator generator, CertificateIssuer issuer, RevocationUrls revocationUrls)
 {
     // RFC 7030 §4.4.1.1 / §4.4.1.2 request attributes.
     private const string DecryptKeyIdentifierOid = "1.2.840.113549.1.9.16.2.37";
@@ -31,9 +31,9 @@ public sealed class ServerKeyIssuance(ServerKeyGenerator generator, CertificateI
             throw new IssuanceRefusedException($"the profile's server key type '{policy.KeyType}' is not supported");
 
         using var key = generator.Generate(keyType);
-        var issued = issuer.Issue(ca, new IssuanceRequest(
+        var issued = issuer.Issue(ca, revocationUrls.ApplyTo(new IssuanceRequest(
             ServerGeneratedKeyRequest.Create(csr, key), decision.Subject,
-            decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()));
+            decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), ca.CaId));
 
         var content = encrypt
             ? ServerGeneratedKeyEnvelope.SignedBy(ca).Encrypt(key.Pkcs8, clientCertificate!)

@@ -11,7 +11,7 @@ namespace EstPortal.Est;
 /// <summary>
 /// Per client IP (every EST request) and per credential (requests that present one): a fixed window each. A refused
 /// request gets 429 with Retry-After. Limits live in this process; with several instances each enforces its own
-/// share, which still bounds guessing and floods (ADR 0004).
+/// share, which still bounds guessing and floods (ADR 0005).
 /// </summary>
 internal sealed class EstRateLimiter : IDisposable
 {

@@ -47,15 +47,34 @@ public sealed class FirstRunInitializer(
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in OperatorRoles.All)
         {
-            if (!await roles.RoleExistsAsync(role))
+            if (await roles.RoleExistsAsync(role))
+                continue;
+            try
+            {
                 await roles.CreateAsync(new IdentityRole(role));
+            }
+            catch (DbUpdateException)
+            {
+                // Created meanwhile by another process starting on the same database.
+                if (!await roles.RoleExistsAsync(role))
+                    throw;
+            }
         }
 
         if (await cas.FindDefaultAsync(cancellationToken) is null)
         {
-            var ca = await caAdmin.CreateRootAsync(CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject,
-                CaKeyAlgorithm.EcP256, TimeSpan.FromDays(3650), makeDefault: true, actor: "system", cancellationToken);
-            logger.LogInformation("Created the default root CA {Subject}", ca.Subject);
+            try
+            {
+                var ca = await caAdmin.CreateRootAsync(CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject,
+                    CaKeyAlgorithm.EcP256, TimeSpan.FromDays(3650), makeDefault: true, actor: "system", cancellationToken);
+                logger.LogInformation("Created the default root CA {Subject}", ca.Subject);
+            }
+            catch (DbUpdateException)
+            {
+                // Another process starting on the same database may have created it first (unique CA name).
+                if (await cas.FindDefaultAsync(cancellationToken) is null)
+                    throw;
+            }
         }
 
         if (await profiles.ResolveAsync(label: null, cancellationToken) is null)
@@ -63,7 +82,7 @@ public sealed class FirstRunInitializer(
             // The plain /.well-known/est/ paths: the default CA and the default policy (RFC 7030 §3.2.2).
             var created = await profileAdmin.AddAsync(ProfileAdmin.DefaultName, label: null, caName: null, CsrPolicy.Default,
                 requiresApproval: false, wrapBase64Lines: false, actor: "system", cancellationToken);
-            if (!created.Succeeded)
+            if (!created.Succeeded && await profiles.ResolveAsync(label: null, cancellationToken) is null)
                 throw new InvalidOperationException($"The default profile could not be created: {created.Error}");
         }
     }

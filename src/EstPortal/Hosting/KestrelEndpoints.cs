@@ -18,6 +18,8 @@ internal static class KestrelEndpoints
     public const string Est = "Est";
     /// <summary>Optional: an EST endpoint limited to TLS 1.2, for profiles that require tls-unique linking (ADR 0004).</summary>
     public const string EstTls12 = "EstTls12";
+    /// <summary>Plain HTTP for relying parties: CRLs, CA certificates and OCSP only (ADR 0007).</summary>
+    public const string Public = "Public";
     private const string ItemKey = "EstPortal.Endpoint";
 
     public static void Configure(WebApplicationBuilder builder)
@@ -29,6 +31,7 @@ internal static class KestrelEndpoints
             kestrel.Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
                 .Endpoint(Portal, endpoint => ConfigureEndpoint(endpoint, Portal, tls, ClientCertificateMode.NoCertificate))
                 .Endpoint(Est, endpoint => ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate))
+                .Endpoint(Public, endpoint => ConfigureEndpoint(endpoint, Public, tls, ClientCertificateMode.NoCertificate))
                 .Endpoint(EstTls12, endpoint =>
                 {
                     ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate);

@@ -20,8 +20,19 @@ internal static class KeyEncryptionKey
         var now = time.GetUtcNow();
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(100));
         var pfx = certificate.Export(X509ContentType.Pkcs12);
-        WriteOwnerOnly(path, pfx);
+        // Written aside and moved into place: two processes starting on a fresh data directory (the server and an
+        // admin command) must end up with one complete key, never a half-written or a replaced one.
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        WriteOwnerOnly(temporary, pfx);
         CryptographicOperations.ZeroMemory(pfx);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+        }
         return X509CertificateLoader.LoadPkcs12FromFile(path, password: null, X509KeyStorageFlags.EphemeralKeySet);
     }
 

@@ -1,6 +1,7 @@
 using EstPortal.Components;
 using EstPortal.Components.Account;
 using EstPortal.Est;
+using EstPortal.Lifecycle;
 
 namespace EstPortal.Hosting;
 
@@ -9,11 +10,9 @@ internal static class RequestPipeline
     public static void UseEstPortal(this WebApplication app)
     {
         app.UseEndpointSeparation();
+        app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
-        {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();
@@ -21,6 +20,8 @@ internal static class RequestPipeline
         app.UseAntiforgery();
 
         app.MapEst();
+        app.MapRevocationPublishing();
+        app.MapOperationsEndpoints();
         app.MapStaticAssets();
         app.MapPortalEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

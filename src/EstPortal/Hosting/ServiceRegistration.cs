@@ -47,6 +47,8 @@ internal static class ServiceRegistration
 
         AddIdentity(services);
         AddDomain(services);
+        services.AddRevocationPublishing();
+        builder.AddEstPortalOperations();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -86,6 +88,16 @@ internal static class ServiceRegistration
         // Check the cookie's security stamp (and the Disabled flag) on every request, so disabling an operator or
         // changing their role takes effect at their next page load, not up to 30 minutes later.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            a.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.ConfigureExternalCookie(c =>
+        {
+            c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+        });
         services.ConfigureApplicationCookie(c =>
         {
             c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
@@ -130,6 +142,8 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
         services.AddSingleton<CertificateRevocation>();
+        services.AddSingleton<CertificateAdmin>();
+        services.AddSingleton<DashboardStatistics>();
         services.AddScoped<OperatorAdmin>();
         services.AddSingleton<CaProvisioning>();
         services.AddSingleton<AuditQuery>();

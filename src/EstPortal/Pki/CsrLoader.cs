@@ -26,13 +26,37 @@ public sealed class CsrLoader
     {
         ArgumentNullException.ThrowIfNull(der);
 
+        CertificateRequest csr;
         try
         {
-            return CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, Options);
+            csr = CertificateRequest.LoadSigningRequest(der, HashAlgorithmName.SHA256, Options);
         }
         catch (Exception ex) when (IsMalformedInput(ex))
         {
             throw Explain(der, ex);
+        }
+        EnsureSubjectReadable(csr.SubjectName);
+        return csr;
+    }
+
+    /// <summary>
+    /// The platform parses the subject lazily: a value that is not a valid string of its ASN.1 type (e.g. a
+    /// UTF8String holding invalid UTF-8) would only fail later, deep in policy. Refuse it here, as part of loading.
+    /// </summary>
+    private static void EnsureSubjectReadable(X500DistinguishedName subject)
+    {
+        try
+        {
+            foreach (var rdn in subject.EnumerateRelativeDistinguishedNames())
+            {
+                if (!rdn.HasMultipleElements)
+                    _ = rdn.GetSingleElementValue();
+            }
+            _ = subject.Name;
+        }
+        catch (Exception ex) when (IsMalformedInput(ex) || ex is System.Text.DecoderFallbackException)
+        {
+            throw new CsrRejectedException("the CSR subject holds a value that is not a valid string of its type (e.g. invalid UTF-8)");
         }
     }
 

@@ -44,16 +44,53 @@ public sealed class OcspResponder
         IReadOnlyCollection<ICaSigner> issuers,
         Func<CertificateIdentifier, CertificateStatusInfo> lookup)
     {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var plan = Plan(requestDer, issuers);
+        if (plan.Failure is not null)
+        {
+            return plan.Failure;
+        }
+
+        return Sign(plan, plan.Matched.Select(m => plan.Answers(m) ? lookup(plan.IdentifierOf(m)) : CertificateStatusInfo.Unknown).ToList());
+    }
+
+    /// <summary>
+    /// As <see cref="Respond"/>, for a revocation store reached asynchronously (a database); lookups run one after
+    /// another, in request order.
+    /// </summary>
+    public async Task<OcspResponderResult> RespondAsync(
+        byte[] requestDer,
+        IReadOnlyCollection<ICaSigner> issuers,
+        Func<CertificateIdentifier, CancellationToken, Task<CertificateStatusInfo>> lookup,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var plan = Plan(requestDer, issuers);
+        if (plan.Failure is not null)
+        {
+            return plan.Failure;
+        }
+
+        var statuses = new List<CertificateStatusInfo>(plan.Matched.Count);
+        foreach (var matched in plan.Matched)
+        {
+            statuses.Add(plan.Answers(matched) ? await lookup(plan.IdentifierOf(matched), cancellationToken) : CertificateStatusInfo.Unknown);
+        }
+
+        return Sign(plan, statuses);
+    }
+
+    private static ResponsePlan Plan(byte[] requestDer, IReadOnlyCollection<ICaSigner> issuers)
+    {
         ArgumentNullException.ThrowIfNull(requestDer);
         ArgumentNullException.ThrowIfNull(issuers);
-        ArgumentNullException.ThrowIfNull(lookup);
 
         if (OcspRequestParser.TryParse(requestDer, out var error) is not { } request)
         {
-            return Failure(OcspResponseStatus.MalformedRequest, error);
+            return ResponsePlan.Failed(Failure(OcspResponseStatus.MalformedRequest, error));
         }
 
-        var matched = request.CertIds.Select(id => (Id: id, Ca: OcspIssuerMatcher.Find(id, issuers))).ToList();
+        var matched = request.CertIds.Select(id => new MatchedId(id, OcspIssuerMatcher.Find(id, issuers))).ToList();
 
         // One key signs the whole response, and only the issuing CA's key is authoritative for its certificates
         // (RFC 6960 §4.2.2.2). With no CertID naming a CA of ours there is no key that could sign a response the
@@ -61,26 +98,26 @@ public sealed class OcspResponder
         // that cannot answer authoritatively. (A "successful" response with status unknown, which §2.2 describes
         // for an unrecognized issuer, would fail signature checks for exactly that reason.)
         var signer = matched.Select(m => m.Ca).FirstOrDefault(ca => ca is not null);
-        if (signer is null)
-        {
-            return Failure(OcspResponseStatus.Unauthorized, "no certificate in the request was issued by a CA this responder serves");
-        }
+        return signer is null
+            ? ResponsePlan.Failed(Failure(OcspResponseStatus.Unauthorized, "no certificate in the request was issued by a CA this responder serves"))
+            : new ResponsePlan(request, matched, signer, null);
+    }
 
+    private OcspResponderResult Sign(ResponsePlan plan, IReadOnlyList<CertificateStatusInfo> statuses)
+    {
+        var signer = plan.Signer!;
         var now = CertificateTimes.TruncateToSeconds(_time.GetUtcNow());
         var nextUpdate = now + _validity;
         var generator = new BasicOcspRespGenerator(ResponderIdByKey(signer));
-        foreach (var (id, ca) in matched)
+        for (var i = 0; i < plan.Matched.Count; i++)
         {
             // A CertID for another issuer (unrecognized, or another of our CAs whose key is not signing this response)
             // is answered "unknown": RFC 6960 §2.2, the responder does not know about that certificate.
-            var status = ReferenceEquals(ca, signer)
-                ? ToBouncyCastle(lookup(new CertificateIdentifier(signer, id.SerialNumber.ToByteArray())))
-                : new UnknownStatus();
             // The request's CertID is echoed as is, so the client matches it byte for byte whichever hash it chose.
-            generator.AddResponse(id, status, now.UtcDateTime, nextUpdate.UtcDateTime, null);
+            generator.AddResponse(plan.Matched[i].Id, ToBouncyCastle(statuses[i]), now.UtcDateTime, nextUpdate.UtcDateTime, null);
         }
 
-        if (request.Nonce is { } nonce)
+        if (plan.Request!.Nonce is { } nonce)
         {
             // RFC 6960 §4.4.1: the nonce cryptographically binds the response to this request; return it unchanged.
             var extensions = new X509ExtensionsGenerator();
@@ -96,6 +133,19 @@ public sealed class OcspResponder
             now.UtcDateTime);
         var response = new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic);
         return new OcspResponderResult(OcspResponseStatus.Successful, response.GetEncoded(), nextUpdate);
+    }
+
+    private sealed record MatchedId(CertificateID Id, ICaSigner? Ca);
+
+    /// <summary>A decoded request with the CA that will sign its answer, or the unsuccessful answer to send instead.</summary>
+    private sealed record ResponsePlan(ParsedOcspRequest? Request, IReadOnlyList<MatchedId> Matched, ICaSigner? Signer, OcspResponderResult? Failure)
+    {
+        public static ResponsePlan Failed(OcspResponderResult failure) => new(null, [], null, failure);
+
+        /// <summary>Only the signing CA's own certificates are looked up; see <see cref="Sign"/>.</summary>
+        public bool Answers(MatchedId matched) => ReferenceEquals(matched.Ca, Signer);
+
+        public CertificateIdentifier IdentifierOf(MatchedId matched) => new(Signer!, matched.Id.SerialNumber.ToByteArray());
     }
 
     /// <summary>

@@ -67,13 +67,16 @@ public sealed class RsaKeyPool : IDisposable
     /// the pool never holds more than <see cref="CapacityPerSize"/> keys per size.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled; keys generated so far stay in the pool.</exception>
-    public void Refill(CancellationToken cancellationToken)
+    public void Refill(CancellationToken cancellationToken) => Refill(_slots.Keys.ToList(), cancellationToken);
+
+    /// <summary>As <see cref="Refill(CancellationToken)"/>, for the given sizes only (the ones profiles actually use).</summary>
+    public void Refill(IReadOnlyCollection<int> sizes, CancellationToken cancellationToken)
     {
         var progressed = true;
         while (progressed && !_disposed)
         {
             progressed = false;
-            foreach (var (bits, slot) in _slots)
+            foreach (var (bits, slot) in _slots.Where(s => sizes.Contains(s.Key)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!slot.TryReserve(CapacityPerSize))

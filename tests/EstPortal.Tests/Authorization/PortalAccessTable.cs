@@ -39,6 +39,8 @@ public static class PortalAccessTable
         new("/devices", SignedIn),
         new("/devices/{device}", SignedIn),
         new("/tokens", SignedIn),
+        new("/certificates", SignedIn),
+        new("/certificates/{certificate}", SignedIn),
         new("/approvals", SignedIn),
         new("/audit", AuditReaders),
         new("/operators", Admins),
@@ -51,8 +53,6 @@ public static class PortalAccessTable
         new("/portal/certificates/{certificate}.pem", SignedIn),
         new("/portal/audit.csv", AuditReaders),
         new("/portal/audit.csv?type=token.issued", AuditReaders),
-        // portal2 adds /certificates (and its detail/revoke) on its branch: add rows here when it merges,
-        // e.g. new("/certificates", SignedIn); the page tests fail on any portal route missing from this table.
     ];
 
     public static readonly IReadOnlyList<ActionRule> Actions =
@@ -70,7 +70,11 @@ public static class PortalAccessTable
         new("operator.enable", Admins),
         new("operator.reset-password", Admins),
         new("device.add", Managers),
+        new("device.disable", Managers),
+        new("device.rotate-credential", Managers),
         new("token.issue", Managers),
+        new("token.revoke", Managers),
+        new("certificate.revoke", Managers),
     ];
 
     public static readonly IReadOnlyList<Who> Everyone = Enum.GetValues<Who>();

@@ -3,9 +3,28 @@ using Microsoft.Playwright;
 namespace EstPortal.Tests.Browser;
 
 /// <summary>A page in its own browser context, with the moves every portal test makes.</summary>
-public sealed class PortalPage(IPage page) : IAsyncDisposable
+public sealed class PortalPage : IAsyncDisposable
 {
-    public IPage Page { get; } = page;
+    private readonly List<string> _cspViolations = [];
+
+    public PortalPage(IPage page)
+    {
+        Page = page;
+        // Chromium reports every Content-Security-Policy violation on the console: a page that needs something the
+        // policy blocks shows up here.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                lock (_cspViolations) _cspViolations.Add(message.Text);
+        };
+    }
+
+    public IPage Page { get; }
+
+    public IReadOnlyList<string> CspViolations
+    {
+        get { lock (_cspViolations) return _cspViolations.ToList(); }
+    }
 
     public ILocator ByTestId(string id) => Page.Locator($"[data-testid='{id}']");
 

@@ -39,7 +39,7 @@ public sealed class CreateCaDialogTests : PortalComponentTest
     public async Task Root_IsCreated_WithItsKeyOnlyInProtectedForm_AndTheDialogClosesWithItsId()
     {
         SignInAs(OperatorRoles.Admin);
-        var (host, reference) = await ShowDialogAsync<CreateCaDialog>(new MudBlazor.DialogParameters());
+        var (host, reference) = await ShowDialogWithResultAsync<CreateCaDialog>(new MudBlazor.DialogParameters());
 
         host.Find("#ca-name").Input("lab-root");
         host.Find("#ca-subject").Input("CN=Lab Root CA, O=Example");

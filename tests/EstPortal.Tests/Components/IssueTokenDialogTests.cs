@@ -76,4 +76,56 @@ public sealed class IssueTokenDialogTests : PortalComponentTest
         Assert.Empty(dialog.FindAll("[data-testid=issued-token]"));
         Assert.Empty(await Tokens.ListAsync());
     }
+
+    [Fact]
+    public async Task InvalidSubjectPattern_ShowsWhy_AndIssuesNothing()
+    {
+        SignInAs(OperatorRoles.Operator);
+        var dialog = await ShowDialogAsync<IssueTokenDialog>();
+
+        dialog.Find("#token-subject-pattern").Input("line3-[0-9");
+        dialog.Find("[data-testid=issue-token-submit]").Click();
+
+        dialog.WaitForAssertion(() => Assert.Contains("not a valid regular expression", dialog.Markup, StringComparison.Ordinal));
+        Assert.Empty(dialog.FindAll("[data-testid=issued-token]"));
+        Assert.Empty(await Tokens.ListAsync());
+    }
+
+    [Fact]
+    public async Task ProfileAndPattern_LimitTheToken_AndTheQrCodeCarriesTheLabelledUrlTokenAndCaFingerprint()
+    {
+        await using (var db = await Contexts.CreateDbContextAsync())
+        {
+            var ca = new CertificateAuthority
+            {
+                Id = Guid.NewGuid(), Name = "lines-ca", Subject = "CN=Lines", CertificateDer = [1], ProtectedPrivateKey = [],
+                KeyAlgorithm = "EC P-256", Sha256Thumbprint = "AB12", IsDefault = true,
+            };
+            db.CertificateAuthorities.Add(ca);
+            db.EnrollmentProfiles.Add(new EnrollmentProfile { Id = Guid.NewGuid(), Name = "lines", Label = "lines", CertificateAuthorityId = ca.Id, PolicyJson = "{}" });
+            await db.SaveChangesAsync();
+        }
+        SignInAs(OperatorRoles.Operator);
+        var dialog = await ShowDialogAsync<IssueTokenDialog>();
+
+        dialog.Find("#token-profile").Closest(".mud-input-control")!.MouseDown();
+        dialog.WaitForAssertion(() => Assert.NotEmpty(dialog.FindAll(".mud-list-item")));
+        dialog.FindAll(".mud-list-item").Single(i => i.TextContent.Contains("lines", StringComparison.Ordinal)).Click();
+        dialog.Find("#token-subject-pattern").Input("line3-[0-9]+");
+        dialog.Find("[data-testid=issue-token-submit]").Click();
+
+        dialog.WaitForAssertion(() => Assert.NotEmpty(dialog.FindAll("[data-testid=issued-token]")));
+        var token = dialog.Find("[data-testid=issued-token]").TextContent.Trim();
+        var payload = System.Text.Json.JsonDocument.Parse(dialog.Find("[data-testid=token-qr-payload]").TextContent).RootElement;
+        Assert.Equal($"{EstUrl}/.well-known/est/lines", payload.GetProperty("est").GetString());
+        Assert.Equal("lines", payload.GetProperty("label").GetString());
+        Assert.Equal(token, payload.GetProperty("token").GetString());
+        Assert.Equal("AB12", payload.GetProperty("caSha256").GetString());
+        Assert.StartsWith("data:image/png;base64,", dialog.Find("[data-testid=token-qr]").GetAttribute("src"), StringComparison.Ordinal);
+        Assert.Contains($"{EstUrl}/.well-known/est/lines/simpleenroll", dialog.Find("[data-testid=curl-hint]").TextContent, StringComparison.Ordinal);
+        var (rows, _) = await Tokens.ListPageAsync(EstPortal.Admin.TokenStateFilter.Unused, 0, 10);
+        var issued = Assert.Single(rows);
+        Assert.Equal("lines", issued.ProfileName);
+        Assert.Equal("line3-[0-9]+", issued.SubjectPattern);
+    }
 }

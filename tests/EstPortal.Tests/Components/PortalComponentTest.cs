@@ -4,6 +4,7 @@ using Bunit.TestDoubles;
 using EstPortal.Admin;
 using EstPortal.Audit;
 using EstPortal.Data;
+using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
 using EstPortal.Pki;
 using Microsoft.AspNetCore.Components;
@@ -33,6 +34,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
     protected BunitAuthorizationContext Authorization { get; }
     protected DeviceAdmin Devices => Context.Services.GetRequiredService<DeviceAdmin>();
     protected BootstrapTokenAdmin Tokens => Context.Services.GetRequiredService<BootstrapTokenAdmin>();
+    protected IDbContextFactory<EstPortalDbContext> Contexts => Context.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>();
     protected ISnackbar Snackbar => Context.Services.GetRequiredService<ISnackbar>();
     protected CaProvisioning Provisioning => Context.Services.GetRequiredService<CaProvisioning>();
     protected ProfileAdmin Profiles => Context.Services.GetRequiredService<ProfileAdmin>();
@@ -56,17 +58,18 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
+        services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<SerialNumberGenerator>();
         services.AddSingleton<RootCaFactory>();
         services.AddSingleton<IntermediateCaFactory>();
         services.AddSingleton<RootCaKeyRollover>();
         services.AddSingleton<CertificateAuthorityAdmin>();
         services.AddSingleton<CaProvisioning>();
-        services.AddSingleton<ProfileAdmin>();
         services.AddSingleton<PendingApprovals>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<AuditQuery>();
-        services.AddIdentityCore<EstPortal.Data.Entities.Operator>(o => o.Password.RequiredLength = 12)
+        services.AddIdentityCore<Operator>(o => o.Password.RequiredLength = 12)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<EstPortalDbContext>()
             .AddDefaultTokenProviders();
@@ -84,12 +87,12 @@ public abstract class PortalComponentTest : IAsyncLifetime
         await db.Database.EnsureCreatedAsync();
         await Context.Services.GetRequiredService<AuditChainSealer>().SealUnchainedAsync(CancellationToken.None);
         var roles = Context.Services.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in EstPortal.Data.Entities.OperatorRoles.All)
+        foreach (var role in OperatorRoles.All)
             await roles.CreateAsync(new IdentityRole(role));
     }
 
     /// <summary>A default root CA (EC P-256), as the app creates on first start.</summary>
-    protected async Task<EstPortal.Data.Entities.CertificateAuthority> CreateDefaultCaAsync() =>
+    protected async Task<CertificateAuthority> CreateDefaultCaAsync() =>
         await Context.Services.GetRequiredService<CertificateAuthorityAdmin>().CreateRootAsync(
             CertificateAuthorityAdmin.DefaultName, CertificateAuthorityAdmin.DefaultSubject, CaKeyAlgorithm.EcP256, TimeSpan.FromDays(365), makeDefault: true, "test");
 
@@ -103,14 +106,8 @@ public abstract class PortalComponentTest : IAsyncLifetime
             b.CloseComponent();
         }));
 
-    protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
-
-    /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
-    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent =>
-        (await ShowDialogAsync<TDialog>(new DialogParameters())).Host;
-
-    /// <summary>As above, with parameters; also returns the dialog, whose result the test may await.</summary>
-    protected async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> ShowDialogAsync<TDialog>(DialogParameters parameters)
+    /// <summary>As <see cref="ShowDialogAsync{TDialog}(DialogParameters)"/>, and returns the dialog, whose result the test may await.</summary>
+    protected async Task<(IRenderedComponent<ContainerFragment> Host, IDialogReference Dialog)> ShowDialogWithResultAsync<TDialog>(DialogParameters parameters)
         where TDialog : IComponent
     {
         var host = RenderProviders();
@@ -118,6 +115,55 @@ public abstract class PortalComponentTest : IAsyncLifetime
         IDialogReference? reference = null;
         await host.InvokeAsync(async () => reference = await dialogs.ShowAsync<TDialog>("", parameters, new DialogOptions()));
         return (host, reference ?? throw new InvalidOperationException("the dialog did not open"));
+    }
+
+    protected void SignInAs(string role) => Authorization.SetAuthorized("someone@example.com").SetRoles(role);
+
+    /// <summary>Shows a dialog the way a page does: through IDialogService into the layout's providers.</summary>
+    protected Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>() where TDialog : IComponent =>
+        ShowDialogAsync<TDialog>(new DialogParameters());
+
+    protected async Task<IRenderedComponent<ContainerFragment>> ShowDialogAsync<TDialog>(DialogParameters parameters) where TDialog : IComponent
+    {
+        var host = Context.Render<ContainerFragment>(p => p.AddChildContent(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+        }));
+        var dialogs = Context.Services.GetRequiredService<IDialogService>();
+        await host.InvokeAsync(() => dialogs.ShowAsync<TDialog>("", parameters, new DialogOptions()));
+        return host;
+    }
+
+    /// <summary>An issued certificate row (with a real self-signed DER) under a stored CA, optionally of a device.</summary>
+    protected async Task<IssuedCertificate> AddCertificateAsync(string subject, Guid? deviceId = null)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var self = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300));
+        await using var db = await Contexts.CreateDbContextAsync();
+        var ca = await db.CertificateAuthorities.FirstOrDefaultAsync();
+        if (ca is null)
+        {
+            ca = new CertificateAuthority
+            {
+                Id = Guid.NewGuid(), Name = "test-ca", Subject = "CN=Test CA", CertificateDer = self.RawData, ProtectedPrivateKey = [],
+                KeyAlgorithm = "EC P-256", Sha256Thumbprint = "00", Imported = true,
+            };
+            db.CertificateAuthorities.Add(ca);
+        }
+        var certificate = new IssuedCertificate
+        {
+            Id = Guid.NewGuid(), SerialNumber = self.SerialNumber, CertificateAuthorityId = ca.Id, DeviceId = deviceId, Subject = subject,
+            Sha256Thumbprint = self.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), PublicKeySha256 = "00",
+            CertificateDer = self.RawData, NotBefore = self.NotBefore.ToUniversalTime(), NotAfter = self.NotAfter.ToUniversalTime(),
+            IssuedAt = DateTimeOffset.UtcNow, IssuedVia = "test",
+        };
+        db.IssuedCertificates.Add(certificate);
+        await db.SaveChangesAsync();
+        return certificate;
     }
 
     public async Task DisposeAsync()

@@ -9,7 +9,7 @@ public sealed class RejectDialogTests : PortalComponentTest
     [Fact]
     public async Task WithoutAReason_TheDialogSaysOneIsRequired_AndStaysOpen()
     {
-        var (host, reference) = await ShowDialogAsync<RejectDialog>(new DialogParameters<RejectDialog> { { d => d.Subject, "CN=pump-3" } });
+        var (host, reference) = await ShowDialogWithResultAsync<RejectDialog>(new DialogParameters<RejectDialog> { { d => d.Subject, "CN=pump-3" } });
 
         host.Find("[data-testid=reject-submit]").Click();
 
@@ -21,7 +21,7 @@ public sealed class RejectDialogTests : PortalComponentTest
     [Fact]
     public async Task BlankReason_IsNotAReason()
     {
-        var (host, reference) = await ShowDialogAsync<RejectDialog>(new DialogParameters());
+        var (host, reference) = await ShowDialogWithResultAsync<RejectDialog>(new DialogParameters());
 
         host.Find("#reject-reason").Input("   ");
         host.Find("[data-testid=reject-submit]").Click();
@@ -33,7 +33,7 @@ public sealed class RejectDialogTests : PortalComponentTest
     [Fact]
     public async Task WithAReason_TheDialogClosesWithIt()
     {
-        var (host, reference) = await ShowDialogAsync<RejectDialog>(new DialogParameters());
+        var (host, reference) = await ShowDialogWithResultAsync<RejectDialog>(new DialogParameters());
 
         host.Find("#reject-reason").Input("  unknown serial number ");
         host.Find("[data-testid=reject-submit]").Click();

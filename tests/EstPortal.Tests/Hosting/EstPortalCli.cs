@@ -56,7 +56,7 @@ public static class EstPortalCli
     }
 
     /// <summary>The same dotnet that runs the tests: the SDK sets DOTNET_HOST_PATH; the test host itself runs under it.</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

@@ -48,7 +48,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
     }
 
     [Fact]
-    public async Task ServerKeyGen_RsaProfile_AnswersFromThePool()
+    public async Task ServerKeyGen_RsaProfile_ReturnsAnRsa2048KeyMatchingTheCertificate()
     {
         await host.AddProfileAsync("rsa-keygen", "rsakeys", CsrPolicy.Default with { ServerKeyGeneration = new ServerKeyGenerationPolicy { KeyType = "RSA-2048" } });
         var device = await host.AddDeviceAsync("rsa-keygen-device");

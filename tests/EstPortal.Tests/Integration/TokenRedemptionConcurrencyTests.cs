@@ -12,10 +12,10 @@ namespace EstPortal.Tests.Integration;
 public sealed class TokenRedemptionConcurrencyTests(EstPortalHost host) : IClassFixture<EstPortalHost>
 {
     [Fact]
-    public async Task ParallelEnrollmentsWithOneToken_IssueExactlyOneCertificate()
+    public async Task HundredParallelEnrollmentsWithOneToken_IssueExactlyOneCertificate()
     {
         var token = await host.IssueTokenAsync();
-        var csrs = Enumerable.Range(0, 24).Select(i => TestCsr.Create($"CN=race-{i}")).ToList();
+        var csrs = Enumerable.Range(0, 100).Select(i => TestCsr.Create($"CN=race-{i}")).ToList();
         using var client = host.CreateEstClient();
 
         var responses = await Task.WhenAll(csrs.Select(async csr =>
@@ -35,5 +35,32 @@ public sealed class TokenRedemptionConcurrencyTests(EstPortalHost host) : IClass
         var spent = await db.BootstrapTokens.SingleAsync(t => t.Id == token.Id);
         Assert.Equal(1, await db.IssuedCertificates.CountAsync(c => c.SerialNumber == spent.UsedForSerial));
         Assert.Equal(1, await db.IssuedCertificates.CountAsync(c => c.IssuedVia == $"token:{token.Id}"));
+    }
+
+    [Fact]
+    public async Task TwoHundredParallelEnrollmentsWithDistinctCredentials_AllSucceed_SerialsUnique_AllRecorded()
+    {
+        var devices = new List<EstPortal.Admin.NewDevice>();
+        for (var i = 0; i < 200; i++)
+            devices.Add(await host.AddDeviceAsync($"parallel-{i:D3}"));
+        using var client = host.CreateEstClient();
+
+        var issued = await Task.WhenAll(devices.Select(async device =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/.well-known/est/simpleenroll")
+            {
+                Content = new StringContent(TestCsr.Create("CN=" + device.Name).Base64, Encoding.ASCII, "application/pkcs10"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{device.Name}:{device.Secret}")));
+            using var response = await client.SendAsync(request);
+            return await EstResponses.ReadIssuedCertificateAsync(response);
+        }));
+
+        Assert.Equal(200, issued.Select(c => c.SerialNumber).Distinct().Count());
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+        var serials = issued.Select(c => c.SerialNumber).ToList();
+        Assert.Equal(200, await db.IssuedCertificates.CountAsync(c => serials.Contains(c.SerialNumber)));
+        var chain = await host.Services.GetRequiredService<EstPortal.Audit.AuditChainVerifier>().VerifyAsync();
+        Assert.True(chain.Intact, chain.Summary);
     }
 }

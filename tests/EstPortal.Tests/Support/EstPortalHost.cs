@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -19,30 +20,35 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     private readonly WebApplicationFactory<Program> _factory;
     private readonly Dictionary<string, string?> _extraSettings;
 
-    public EstPortalHost() : this(null, null) { }
+    public EstPortalHost() : this(null, null, null) { }
 
     // Not public: an xunit class fixture must have exactly one public constructor. Use Create(...).
-    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings)
+    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings, Microsoft.Extensions.Logging.ILoggerProvider? logs)
     {
         _extraSettings = extraSettings ?? [];
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
         PortalPort = FreePort();
         EstPort = FreePort();
+        PublicPort = FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("EstPortal:DataDirectory", DataDirectory);
             web.UseSetting("Kestrel:Endpoints:Portal:Url", PortalUrl);
             web.UseSetting("Kestrel:Endpoints:Est:Url", EstUrl);
+            web.UseSetting("Kestrel:Endpoints:Public:Url", PublicUrl);
             // Tests send bursts from one address; rate limiting is tested with its own settings.
             web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
             foreach (var (key, value) in _extraSettings)
                 web.UseSetting(key, value);
+            if (logs is not null)
+                web.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
         });
     }
 
     /// <summary>A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings.</summary>
-    public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null) =>
-        new(dataDirectory, extraSettings);
+    public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null,
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null) =>
+        new(dataDirectory, extraSettings, logs);
 
     public string DataDirectory { get; }
 
@@ -52,6 +58,9 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
     public int EstPort { get; }
     public string PortalUrl => $"https://127.0.0.1:{PortalPort}";
     public string EstUrl => $"https://127.0.0.1:{EstPort}";
+    /// <summary>The plain-HTTP endpoint relying parties fetch CRLs, CA certificates and OCSP from.</summary>
+    public int PublicPort { get; }
+    public string PublicUrl => $"http://127.0.0.1:{PublicPort}";
     public string DatabasePath => Path.Combine(DataDirectory, "estportal.db");
     public IServiceProvider Services => _factory.Services;
     public X509Certificate2 CaCertificate { get; private set; } = null!;

@@ -33,7 +33,12 @@ public partial class DeviceList
 
     private async Task<GridData<DeviceSummary>> LoadAsync(GridState<DeviceSummary> state, CancellationToken cancellationToken)
     {
-        var (items, total) = await Devices.ListAsync(_search, state.Page * state.PageSize, state.PageSize, cancellationToken);
+        // Only indexed columns sort (Name, CreatedAt), so a page at 100,000 devices is an index walk, not a sort.
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var request = new DeviceQuery(_search,
+            sort?.SortBy == nameof(DeviceSummary.CreatedAt) ? DeviceSort.CreatedAt : DeviceSort.Name,
+            sort?.Descending ?? false, state.Page * state.PageSize, state.PageSize);
+        var (items, total) = await Devices.ListPageAsync(request, cancellationToken);
         return new GridData<DeviceSummary> { Items = items, TotalItems = total };
     }
 

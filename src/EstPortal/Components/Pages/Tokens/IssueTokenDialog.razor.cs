@@ -7,7 +7,7 @@ using MudBlazor;
 
 namespace EstPortal.Components.Pages.Tokens;
 
-/// <summary>Asks for lifetime, optional device and note, issues the token, then shows it the one time it exists.</summary>
+/// <summary>Asks for lifetime, optional device, profile, CN pattern and note, issues the token, then shows it the one time it exists.</summary>
 public partial class IssueTokenDialog
 {
     private const int MaxNoteLength = 1024;
@@ -23,9 +23,15 @@ public partial class IssueTokenDialog
     private NewBootstrapToken? _issued;
     private string _estRoot = "";
     private string? _caChainUrl;
+    private string? _caFingerprint;
+    private string? _issuedLabel;
+    private string? _profileName;
+    private string? _subjectPattern;
+    private IReadOnlyList<ProfileSummary> _profiles = [];
 
     [Inject] private BootstrapTokenAdmin Tokens { get; set; } = default!;
     [Inject] private DeviceAdmin Devices { get; set; } = default!;
+    [Inject] private ProfileAdmin Profiles { get; set; } = default!;
     [Inject] private EstPortal.Enrollment.CertificateAuthorities Cas { get; set; } = default!;
     [Inject] private IConfiguration Configuration { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
@@ -42,6 +48,11 @@ public partial class IssueTokenDialog
             return "A token lives between 1 minute and 90 days.";
         return null;
     }
+
+    protected override async Task OnInitializedAsync() => _profiles = await Profiles.ListAsync();
+
+    private static string? ValidateSubjectPattern(string? pattern) =>
+        string.IsNullOrWhiteSpace(pattern) ? null : EstPortal.Enrollment.TokenSubjectRule.Validate(pattern.Trim());
 
     private string? ValidateDevice(string? name) =>
         _unknownDevice is { } unknown && unknown.Name == name?.Trim() ? unknown.Message : null;
@@ -77,14 +88,21 @@ public partial class IssueTokenDialog
                 return;
             }
             var note = string.IsNullOrWhiteSpace(_note) ? null : _note.Trim();
-            var result = await Tokens.IssueAsync(lifetime, deviceName, note, PortalRoles.ActorOf(user));
+            var profile = _profiles.FirstOrDefault(p => p.Name == _profileName);
+            var pattern = string.IsNullOrWhiteSpace(_subjectPattern) ? null : _subjectPattern.Trim();
+            // The service validates again (pattern, profile): the form's checks are for the operator, not for safety.
+            var result = await Tokens.IssueAsync(new BootstrapTokenRequest(lifetime, deviceName, note, profile?.Name, pattern), PortalRoles.ActorOf(user));
             if (result.Value is not { } issued)
             {
                 _error = result.Error ?? "The token could not be issued.";
                 return;
             }
             _estRoot = EstServerAddress.Root(Configuration, new Uri(Navigation.BaseUri));
-            _caChainUrl = await Cas.FindDefaultAsync() is { } ca ? $"portal/cas/{Uri.EscapeDataString(ca.Name)}.pem" : null;
+            _issuedLabel = profile?.Label;
+            // The CA the device will get from this profile's /cacerts, to check out of band (RFC 7030 §4.1.1).
+            var ca = profile is null ? await Cas.FindDefaultAsync() : await Cas.FindByNameAsync(profile.CaName);
+            _caChainUrl = ca is null ? null : $"portal/cas/{Uri.EscapeDataString(ca.Name)}.pem";
+            _caFingerprint = ca?.Sha256Thumbprint;
             _issued = issued;
             Dialog.StateHasChanged();
             Snackbar.Add("Bootstrap token issued.", Severity.Success);

@@ -5,13 +5,20 @@ using MudBlazor;
 namespace EstPortal.Components.Pages.Tokens;
 
 /// <summary>What an operator needs to know about a token: whether it can still be used, and if not, why.</summary>
-public sealed record TokenState(string Text, Color Color)
+public sealed record TokenState(string Text, Color Color, bool Revocable)
 {
-    public static TokenState Of(BootstrapTokenSummary token, DateTimeOffset now) => token switch
-    {
-        { RevokedAt: { } revokedAt } => new($"Revoked {CertificateFormat.DateTime(revokedAt)}", Color.Default),
-        { UsedAt: { } usedAt } => new($"Used {CertificateFormat.DateTime(usedAt)} for serial {token.UsedForSerial ?? "unknown"}", Color.Success),
-        _ when token.ExpiresAt <= now => new("Expired", Color.Warning),
-        _ => new("Unused", Color.Info),
-    };
+    public static TokenState Of(BootstrapTokenSummary token, DateTimeOffset now) =>
+        Of(token.RevokedAt, token.UsedAt, token.UsedForSerial, null, token.ExpiresAt, now);
+
+    public static TokenState Of(BootstrapTokenRow token, DateTimeOffset now) =>
+        Of(token.RevokedAt, token.UsedAt, token.UsedForSerial, token.UsedFromIp, token.ExpiresAt, now);
+
+    private static TokenState Of(DateTimeOffset? revokedAt, DateTimeOffset? usedAt, string? serial, string? fromIp, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        (revokedAt, usedAt) switch
+        {
+            ({ } revoked, _) => new($"Revoked {CertificateFormat.DateTime(revoked)}", Color.Default, false),
+            (_, { } used) => new($"Used {CertificateFormat.DateTime(used)} for serial {serial ?? "unknown"}" + (fromIp is null ? "" : $" from {fromIp}"), Color.Success, false),
+            _ when expiresAt <= now => new("Expired", Color.Warning, false),
+            _ => new("Unused", Color.Info, true),
+        };
 }

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace EstPortal.Bench.Load;
+
+internal sealed record ServerSample(double CpuSeconds, double PeakRssMb, DateTime At);
+
+/// <summary>The built app, started as its own process exactly as an operator would run it, on a fresh data directory.</summary>
+internal sealed class AppUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataDirectory;
+
+    private AppUnderTest(Process process, string dataDirectory, string estUrl, X509Certificate2 ca, IReadOnlyList<(string Name, string Secret)> devices)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        EstUrl = estUrl;
+        Ca = ca;
+        Devices = devices;
+    }
+
+    public int Pid => _process.Id;
+    public string EstUrl { get; }
+    public X509Certificate2 Ca { get; }
+    public IReadOnlyList<(string Name, string Secret)> Devices { get; }
+
+    public static string Locate(string? explicitPath)
+    {
+        if (explicitPath is not null)
+            return Path.GetFullPath(explicitPath);
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EstPortal.sln")))
+            dir = dir.Parent;
+        var root = dir?.FullName ?? throw new InvalidOperationException("run from inside the repository or pass --app PATH/EstPortal.dll");
+        var release = Path.Combine(root, "src", "EstPortal", "bin", "Release", "net10.0", "EstPortal.dll");
+        return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
+    }
+
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDirectory);
+        var settings = $"--EstPortal:DataDirectory={dataDirectory}";
+
+        // Devices first, with the app's own admin command: one to set the data directory up, then several at a time.
+        var caPem = await RunToEndAsync(appDll, ["ca", "export", settings]);
+        var devices = new (string, string)[deviceCount];
+        await Parallel.ForAsync(0, deviceCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var name = $"bench-device-{i:D4}";
+            var output = await RunToEndAsync(appDll, ["device", "add", name, settings]);
+            devices[i] = (name, output.Trim().Split('\n')[^1].Trim());
+        });
+        var ca = X509Certificate2.CreateFromPem(caPem);
+
+        var estPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { appDll, settings, $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
+                $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
+                "--EstPortal:RateLimiting:Enabled=false",
+                "--Logging:LogLevel:Default=Warning" },
+            WorkingDirectory = Path.GetDirectoryName(appDll),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the app did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new AppUnderTest(process, dataDirectory, $"https://127.0.0.1:{estPort}", ca, devices);
+        using var client = server.CreateClient(1, newConnectionPerRequest: false);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/.well-known/est/cacerts");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return server;
+            }
+            catch (HttpRequestException) when (attempt < 120)
+            {
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    public HttpClient CreateClient(int connections, bool newConnectionPerRequest)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionLifetime = newConnectionPerRequest ? TimeSpan.Zero : Timeout.InfiniteTimeSpan,
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(certificate) },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri(EstUrl), Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
+    }
+
+    private bool ChainsToCa(X509Certificate certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(certificate));
+    }
+
+    /// <summary>CPU seconds used so far and peak resident memory, from /proc (Linux).</summary>
+    public ServerSample Sample()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        const double ticksPerSecond = 100; // USER_HZ on Linux
+        var cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ticksPerSecond;
+        var hwm = File.ReadAllLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kb = double.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return new ServerSample(cpu, kb / 1024, DateTime.UtcNow);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static async Task<string> RunToEndAsync(string appDll, string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(appDll) };
+        start.ArgumentList.Add(appDll);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"EstPortal {string.Join(' ', arguments)} failed: {await error}");
+        return await output;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using EstPortal.Bench.Load;
+
+// EstPortal load generator (issue: prove it under load). Starts the built app as a separate process on 127.0.0.1 with
+// a fresh data directory and rate limiting off, registers device credentials with the app's own admin command, then
+// drives /simpleenroll over HTTPS keep-alive with pre-generated CSRs (distinct keys), /cacerts, and a variant with a
+// new TLS handshake per request, and reports throughput, latency percentiles, errors, the server's CPU time and peak
+// RSS, and the raw ECDSA P-256 signing rate of this machine for comparison.
+var options = BenchOptions.Parse(args);
+var app = AppUnderTest.Locate(options.AppDll);
+Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}");
+
+var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
+Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
+
+await using var server = await AppUnderTest.StartAsync(app, options.Devices);
+Console.WriteLine($"server pid {server.Pid}, EST at {server.EstUrl}");
+
+var csrs = CsrPool.Generate(options.CsrCount);
+var before = server.Sample();
+var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
+var afterEnroll = server.Sample();
+Report.Print("simpleenroll (keep-alive)", enroll, before, afterEnroll, raw);
+
+var cacerts = await LoadRun.CaCertsAsync(server, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
+var afterCacerts = server.Sample();
+Report.Print("cacerts (keep-alive)", cacerts, afterEnroll, afterCacerts, null);
+
+var handshake = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: true);
+var afterHandshake = server.Sample();
+Report.Print("simpleenroll (new TLS handshake per request)", handshake, afterCacerts, afterHandshake, raw);
+
+Console.WriteLine($"server peak RSS: {afterHandshake.PeakRssMb:N0} MB");

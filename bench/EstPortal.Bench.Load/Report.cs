@@ -1,0 +1,21 @@
+namespace EstPortal.Bench.Load;
+
+internal static class Report
+{
+    public static void Print(string phase, RunResult run, ServerSample before, ServerSample after, (double PerCore, double AllCores)? raw)
+    {
+        double P(double q) => run.LatenciesMs.Length == 0 ? 0 : run.LatenciesMs[Math.Min(run.LatenciesMs.Length - 1, (int)(q * run.LatenciesMs.Length))];
+        var rate = run.Succeeded / run.Seconds;
+        var cpu = after.CpuSeconds - before.CpuSeconds;
+        var wall = (after.At - before.At).TotalSeconds;
+        Console.WriteLine();
+        Console.WriteLine($"== {phase}");
+        Console.WriteLine($"   {rate:N0} requests/s   ({run.Succeeded:N0} ok, {run.Failed:N0} errors in {run.Seconds:N1} s)");
+        Console.WriteLine($"   latency p50 {P(0.50):N1} ms   p95 {P(0.95):N1} ms   p99 {P(0.99):N1} ms   max {P(1):N1} ms");
+        Console.WriteLine($"   server CPU {cpu:N1} s over {wall:N1} s wall ({cpu / wall:N2} cores busy; {cpu * 1000 / Math.Max(1, run.Succeeded):N2} ms CPU per request); peak RSS {after.PeakRssMb:N0} MB");
+        if (raw is { } r)
+            Console.WriteLine($"   = {rate / r.AllCores:P1} of this machine's raw ECDSA P-256 signing rate ({r.AllCores:N0}/s), shared with the load generator");
+        if (run.FirstError is not null)
+            Console.WriteLine($"   first error: {run.FirstError}");
+    }
+}

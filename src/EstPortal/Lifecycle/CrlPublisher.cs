@@ -1,0 +1,150 @@
+using EstPortal.Admin;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.Enrollment;
+using EstPortal.Hosting;
+using EstPortal.Pki;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EstPortal.Lifecycle;
+
+/// <summary>
+/// Publishes each CA's complete CRL (RFC 5280 §5) into the database, from where every instance serves it: at once
+/// after a revocation (as an <see cref="IRevocationListener"/>), before the current one's nextUpdate (scheduled by
+/// <see cref="CrlRefreshService"/>), and on a fetch that finds none current.
+/// </summary>
+public sealed class CrlPublisher(
+    IDbContextFactory<EstPortalDbContext> contexts,
+    CertificateAuthorities cas,
+    CrlBuilder builder,
+    IOptions<RevocationPublishingOptions> options,
+    TimeProvider time,
+    ILogger<CrlPublisher> logger) : IRevocationListener
+{
+    /// <summary>Instances racing for the same CRL number: each loser takes the next one.</summary>
+    private const int MaxAttempts = 10;
+
+    // Within one process, fetches that all find the CRL stale publish one new CRL, not one each.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private CrlOptions Crl => options.Value.Crl;
+
+    public async Task CertificatesRevokedAsync(Guid certificateAuthorityId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await cas.FindAsync(certificateAuthorityId, cancellationToken) is { } ca)
+                await PublishAsync(ca, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The revocation itself is committed (and OCSP already answers "revoked"); a failed CRL must not turn it
+            // into an error. The next fetch or scheduled refresh sees a revocation newer than the CRL and republishes.
+            logger.LogError(ex, "The CRL of CA {CaId} was not republished after a revocation", certificateAuthorityId);
+        }
+    }
+
+    /// <summary>The CRL to serve for a CA: the latest one, or a new one when none is current.</summary>
+    public async Task<CertificateRevocationList> CurrentAsync(CertificateAuthority ca, CancellationToken cancellationToken)
+    {
+        var latest = await LatestAsync(ca.Id, cancellationToken);
+        if (latest is not null && !await NeedsRefreshAsync(latest, cancellationToken))
+            return latest;
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            latest = await LatestAsync(ca.Id, cancellationToken);
+            return latest is not null && !await NeedsRefreshAsync(latest, cancellationToken)
+                ? latest
+                : await PublishAsync(ca, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Signs and stores a new CRL with the next CRL number of this CA.</summary>
+    public async Task<CertificateRevocationList> PublishAsync(CertificateAuthority ca, CancellationToken cancellationToken)
+    {
+        var signer = cas.GetSigner(ca);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            var entries = await RevokedEntriesAsync(db, ca.Id, now, cancellationToken);
+            // RFC 5280 §5.2.3: cRLNumber increases monotonically per CA. max+1 under the unique (CA, number) index is
+            // correct with several instances on one database: of two racing inserts one fails and retries.
+            var number = 1 + (await db.CertificateRevocationLists.Where(c => c.CertificateAuthorityId == ca.Id)
+                .MaxAsync(c => (long?)c.CrlNumber, cancellationToken) ?? 0);
+            var crl = new CertificateRevocationList
+            {
+                Id = Guid.NewGuid(),
+                CertificateAuthorityId = ca.Id,
+                CrlNumber = number,
+                ThisUpdate = now,
+                NextUpdate = now + Crl.Validity,
+                Der = builder.Build(signer, number, now, now + Crl.Validity, entries),
+            };
+            db.CertificateRevocationLists.Add(crl);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                logger.LogInformation("Published CRL {CrlNumber} of CA {CaName} with {Count} revoked certificates", number, ca.Name, entries.Count);
+                return crl;
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // Provider-neutral test for the unique-index violation: is the number now taken? Anything else is real.
+                if (!await NumberTakenAsync(ca.Id, number, cancellationToken))
+                    throw;
+                logger.LogDebug("CRL number {CrlNumber} of CA {CaName} was taken by another instance; retrying", number, ca.Name);
+            }
+        }
+    }
+
+    /// <summary>Due when missing, within RefreshBefore of nextUpdate, or older than a revocation it does not list.</summary>
+    public async Task<bool> NeedsRefreshAsync(CertificateRevocationList latest, CancellationToken cancellationToken)
+    {
+        if (latest.NextUpdate - time.GetUtcNow() <= Crl.RefreshBefore)
+            return true;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var since = latest.ThisUpdate;
+        return await db.IssuedCertificates.AnyAsync(
+            c => c.CertificateAuthorityId == latest.CertificateAuthorityId && c.RevokedAt != null && c.RevokedAt > since, cancellationToken);
+    }
+
+    public async Task<CertificateRevocationList?> LatestAsync(Guid caId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateRevocationLists.AsNoTracking().Where(c => c.CertificateAuthorityId == caId)
+            .OrderByDescending(c => c.CrlNumber).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<List<RevokedEntry>> RevokedEntriesAsync(EstPortalDbContext db, Guid caId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // RFC 5280 §5.1.2.6: an entry may leave the CRL once the certificate has expired, but only after it appeared on
+        // one regularly scheduled CRL issued beyond its expiry. Keeping it for one CRL validity after notAfter
+        // guarantees that, since a scheduled CRL is published at least every (ValidityHours − RefreshBeforeHours).
+        var keepUntil = now - Crl.Validity;
+        var revoked = await db.IssuedCertificates.AsNoTracking()
+            .Where(c => c.CertificateAuthorityId == caId && c.RevokedAt != null && c.NotAfter > keepUntil)
+            .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationReason })
+            .ToListAsync(cancellationToken);
+        return revoked.Select(c => RevokedEntry.FromHex(c.SerialNumber, c.RevokedAt!.Value, ReasonOf(c.RevocationReason))).ToList();
+    }
+
+    /// <summary>A stored code outside RFC 5280's complete-CRL reasons is written as unspecified rather than failing the CRL.</summary>
+    internal static RevocationReason ReasonOf(int? stored) =>
+        stored is { } code && RevocationReasons.IsDefined((RevocationReason)code) && (RevocationReason)code != RevocationReason.RemoveFromCrl
+            ? (RevocationReason)code
+            : RevocationReason.Unspecified;
+
+    private async Task<bool> NumberTakenAsync(Guid caId, long number, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.CertificateRevocationLists.AnyAsync(c => c.CertificateAuthorityId == caId && c.CrlNumber == number, cancellationToken);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using EstPortal.Enrollment;
+using EstPortal.Est;
+using Microsoft.Net.Http.Headers;
+
+namespace EstPortal.Lifecycle;
+
+/// <summary>
+/// What relying parties fetch, without TLS or credentials: CRLs (RFC 5280 §4.2.1.13, served as RFC 2585
+/// application/pkix-crl), CA certificates for AIA caIssuers (RFC 5280 §4.2.2.1, application/pkix-cert) and OCSP
+/// (RFC 6960 Appendix A). Served on the Public (plain HTTP) and EST endpoints, never on the portal.
+/// </summary>
+internal static class RevocationEndpoints
+{
+    public const string CrlPath = "/crl";
+    public const string CaPath = "/ca";
+    public const string OcspPath = "/ocsp";
+
+    /// <summary>A CA certificate changes only by replacement under a new id; a day of caching costs nothing.</summary>
+    private static readonly TimeSpan CaCertificateMaxAge = TimeSpan.FromDays(1);
+
+    public static bool IsPublicPath(PathString path) =>
+        path.StartsWithSegments(CrlPath, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(CaPath, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments(OcspPath, StringComparison.OrdinalIgnoreCase);
+
+    public static void MapRevocationPublishing(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("").DisableAntiforgery();
+        group.MapGet(CrlPath + "/{ca}.crl", GetCrlAsync);
+        group.MapGet(CaPath + "/{ca}.crt", GetCaCertificateAsync);
+        group.MapPost(OcspPath, OcspEndpoint.PostAsync);
+        group.MapGet(OcspPath + "/{**request}", OcspEndpoint.GetAsync);
+        // Anything else under these paths answers text/plain, not the portal's HTML not-found page.
+        foreach (var prefix in new[] { CrlPath, CaPath, OcspPath })
+            app.MapFallback(prefix + "/{**rest}", () => EstResults.Error(StatusCodes.Status404NotFound, "not found"));
+    }
+
+    private static async Task<IResult> GetCrlAsync(HttpContext context, string ca, CertificateAuthorities cas, CrlPublisher publisher, TimeProvider time)
+    {
+        var authority = await CaReference.ResolveAsync(cas, ca, context.RequestAborted);
+        if (authority is null)
+            return EstResults.Error(StatusCodes.Status404NotFound, $"no certificate authority '{ca}'");
+        var crl = await publisher.CurrentAsync(authority, context.RequestAborted);
+        // A relying party keeps a CRL until nextUpdate (RFC 5280 §5.1.2.5); HTTP caches may keep it as long, and
+        // revalidate by CRL number (ETag) or thisUpdate (Last-Modified).
+        SetCaching(context.Response, crl.NextUpdate - time.GetUtcNow(), crl.NextUpdate);
+        return TypedResults.Bytes(crl.Der, "application/pkix-crl",
+            lastModified: crl.ThisUpdate, entityTag: new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\""));
+    }
+
+    private static async Task<IResult> GetCaCertificateAsync(HttpContext context, string ca, CertificateAuthorities cas, TimeProvider time)
+    {
+        var authority = await CaReference.ResolveAsync(cas, ca, context.RequestAborted);
+        if (authority is null)
+            return EstResults.Error(StatusCodes.Status404NotFound, $"no certificate authority '{ca}'");
+        // RFC 5280 §4.2.2.1: an HTTP caIssuers URI returns a single DER certificate as application/pkix-cert.
+        SetCaching(context.Response, CaCertificateMaxAge, time.GetUtcNow() + CaCertificateMaxAge);
+        return TypedResults.Bytes(authority.CertificateDer, "application/pkix-cert",
+            lastModified: authority.CreatedAt, entityTag: new EntityTagHeaderValue($"\"{authority.Sha256Thumbprint}\""));
+    }
+
+    internal static void SetCaching(HttpResponse response, TimeSpan maxAge, DateTimeOffset expires)
+    {
+        var seconds = Math.Max(0, (long)maxAge.TotalSeconds);
+        response.Headers.CacheControl = $"public, max-age={seconds.ToString(CultureInfo.InvariantCulture)}, no-transform";
+        response.Headers.Expires = expires.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

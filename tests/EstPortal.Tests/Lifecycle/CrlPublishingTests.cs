@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using EstPortal.Admin;
+using EstPortal.Enrollment;
+using EstPortal.Lifecycle;
+using EstPortal.Pki;
+using EstPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EstPortal.Tests.Lifecycle;
+
+/// <summary>
+/// CRLs as a relying party meets them: fetched with curl over plain HTTP from the URL inside the certificate,
+/// checked with openssl (RFC 5280 §5, §6.3), republished with a higher CRL number right after a revocation.
+/// </summary>
+public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixture<EstPortalHost>
+{
+    [RequiresToolFact("curl")]
+    public async Task Crl_FetchedWithCurlFromTheCdpUrl_IsDerWithCachingHeadersAndOpensslVerifiesItsSignature()
+    {
+        var enrolled = await LifecycleSteps.EnrollAsync(host, "crl-fetch");
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+        var cdp = Assert.Single(LifecycleSteps.CrlDistributionPoints(enrolled.Certificate));
+        Assert.StartsWith(host.PublicUrl + "/crl/", cdp, StringComparison.Ordinal);
+
+        // curl -sS --http1.1 -D crl.headers -o crl.der http://127.0.0.1:PUBLICPORT/crl/{caId:N}.crl
+        var crl = await LifecycleSteps.CurlAsync(dir, "crl", cdp);
+
+        Assert.Equal(200, crl.Status);
+        Assert.Equal("application/pkix-crl", crl.MediaType?.MediaType);
+        Assert.Equal(crl.Bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), crl.Header("Content-Length"));
+        Assert.NotNull(crl.Header("Last-Modified"));
+        Assert.NotNull(crl.Header("Expires"));
+        Assert.NotNull(crl.Header("ETag"));
+        Assert.Matches("public, max-age=\\d+", crl.Header("Cache-Control"));
+        var maxAge = int.Parse(MaxAge().Match(crl.Header("Cache-Control")!).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(maxAge, 12 * 3600, 24 * 3600);
+
+        // openssl crl -inform DER -in crl.der -CAfile ca.pem -noout -verify
+        var verified = await LifecycleSteps.RunAsync(dir, "openssl", "crl", "-inform", "DER", "-in", crl.Path, "-CAfile", caPem, "-noout", "-verify");
+        Assert.True(verified.ExitCode == 0, LifecycleSteps.Output(verified));
+        Assert.Contains("verify OK", LifecycleSteps.Output(verified));
+    }
+
+    [RequiresToolFact("curl")]
+    public async Task Revoke_PublishesAHigherNumberedCrlListingTheSerialWithReason_OpensslVerifyRefusesOnlyTheRevokedCertificate()
+    {
+        var revoked = await LifecycleSteps.EnrollAsync(host, "crl-revoked");
+        var good = await LifecycleSteps.EnrollAsync(host, "crl-good");
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+        dir.Write("revoked.pem", revoked.Certificate.ExportCertificatePem());
+        dir.Write("good.pem", good.Certificate.ExportCertificatePem());
+        var url = Assert.Single(LifecycleSteps.CrlDistributionPoints(revoked.Certificate));
+        var before = await LifecycleSteps.CrlNumberAsync(dir, await LifecycleSteps.CurlAsync(dir, "before", url));
+
+        var result = await host.Services.GetRequiredService<CertificateRevocation>().RevokeAsync(revoked.Serial, RevocationReason.KeyCompromise, "test");
+        Assert.True(result.Succeeded, result.Error);
+
+        var after = await LifecycleSteps.CurlAsync(dir, "after", url);
+        Assert.True(await LifecycleSteps.CrlNumberAsync(dir, after) > before, "a new CRL must carry a higher CRL number (RFC 5280 §5.2.3)");
+        var text = await LifecycleSteps.RunAsync(dir, "openssl", "crl", "-inform", "DER", "-in", after.Path, "-noout", "-text");
+        Assert.Contains($"Serial Number: {revoked.Serial}", text.Stdout);
+        Assert.Contains("Key Compromise", text.Stdout);
+        Assert.DoesNotContain($"Serial Number: {good.Serial}", text.Stdout);
+
+        // openssl crl -inform DER -in after.der -out crl.pem; openssl verify -crl_check -CAfile ca.pem -CRLfile crl.pem X.pem
+        await LifecycleSteps.RunAsync(dir, "openssl", "crl", "-inform", "DER", "-in", after.Path, "-out", "crl.pem");
+        var refused = await LifecycleSteps.RunAsync(dir, "openssl", "verify", "-crl_check", "-CAfile", caPem, "-CRLfile", "crl.pem", "revoked.pem");
+        var accepted = await LifecycleSteps.RunAsync(dir, "openssl", "verify", "-crl_check", "-CAfile", caPem, "-CRLfile", "crl.pem", "good.pem");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("certificate revoked", LifecycleSteps.Output(refused));
+        Assert.True(accepted.ExitCode == 0, LifecycleSteps.Output(accepted));
+        Assert.Contains("good.pem: OK", accepted.Stdout);
+    }
+
+    [RequiresToolFact("curl")]
+    public async Task DisablingADeviceWithRevoke_ListsItsCertificatesAsCessationOfOperation_AndItsCertificateIsRefusedForReenrollment()
+    {
+        var enrolled = await LifecycleSteps.EnrollAsync(host, "crl-disabled");
+        using var dir = new ToolWorkspace();
+
+        var disabled = await host.Services.GetRequiredService<DeviceAdmin>().SetDisabledAsync(enrolled.Device.Id, true, revokeCertificates: true, "test");
+
+        Assert.Equal(1, disabled.Value);
+        var crl = await LifecycleSteps.CurlAsync(dir, "crl", Assert.Single(LifecycleSteps.CrlDistributionPoints(enrolled.Certificate)));
+        var text = await LifecycleSteps.RunAsync(dir, "openssl", "crl", "-inform", "DER", "-in", crl.Path, "-noout", "-text");
+        Assert.Contains($"Serial Number: {enrolled.Serial}", text.Stdout);
+        Assert.Contains("Cessation Of Operation", text.Stdout);
+        using var reenroll = await LifecycleSteps.ReenrollAsync(host, enrolled);
+        Assert.Equal(HttpStatusCode.Forbidden, reenroll.StatusCode);
+    }
+
+    [Fact]
+    public async Task CrlAndCaCertificate_AreFoundByIdInBothFormsAndByName_UnknownCaIs404TextPlain()
+    {
+        var ca = (await host.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
+        using var client = LifecycleSteps.PlainHttpClient(host.PublicUrl);
+
+        var byId = await client.GetByteArrayAsync($"/crl/{ca.Id:N}.crl");
+        var byDashedId = await client.GetByteArrayAsync($"/crl/{ca.Id:D}.crl");
+        var byName = await client.GetByteArrayAsync($"/crl/{Uri.EscapeDataString(ca.Name)}.crl");
+        using var certificate = await client.GetAsync($"/ca/{ca.Id:N}.crt");
+        using var unknown = await client.GetAsync($"/crl/{Guid.NewGuid():N}.crl");
+        using var unknownCa = await client.GetAsync("/ca/no-such-ca.crt");
+
+        Assert.Equal(byId, byDashedId);
+        Assert.Equal(byId, byName);
+        Assert.Equal(HttpStatusCode.OK, certificate.StatusCode);
+        Assert.Equal("application/pkix-cert", certificate.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(host.CaCertificate.RawData, await certificate.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("text/plain", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, unknownCa.StatusCode);
+        Assert.Equal("text/plain", unknownCa.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Endpoints_PublicServesOnlyRevocationPaths_EstServesThemToo_PortalNever()
+    {
+        var ca = (await host.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
+        var crlPath = $"/crl/{ca.Id:N}.crl";
+        using var plain = LifecycleSteps.PlainHttpClient(host.PublicUrl);
+        using var est = host.CreateEstClient();
+        using var portal = host.CreateClient(host.PortalUrl);
+
+        using var estOnPublic = await plain.GetAsync("/.well-known/est/cacerts");
+        using var portalOnPublic = await plain.GetAsync("/");
+        using var crlOnEst = await est.GetAsync(crlPath);
+        using var crlOnPortal = await portal.GetAsync(crlPath);
+        using var caOnPortal = await portal.GetAsync($"/ca/{ca.Id:N}.crt");
+
+        Assert.Equal(HttpStatusCode.NotFound, estOnPublic.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, portalOnPublic.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, crlOnEst.StatusCode);
+        Assert.Equal("application/pkix-crl", crlOnEst.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, crlOnPortal.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, caOnPortal.StatusCode);
+    }
+
+    [Fact]
+    public async Task ConcurrentPublishersLikeSeveralInstances_GetDistinctConsecutiveCrlNumbers()
+    {
+        var ca = (await host.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
+        // Separate publishers share nothing but the database, as app instances would.
+        var publishers = Enumerable.Range(0, 6).Select(_ => ActivatorUtilities.CreateInstance<CrlPublisher>(host.Services)).ToList();
+        var first = (await publishers[0].PublishAsync(ca, default)).CrlNumber;
+
+        var published = await Task.WhenAll(publishers.Select(p => Task.Run(() => p.PublishAsync(ca, default))));
+
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => first + i), published.Select(c => c.CrlNumber).Order());
+    }
+
+    [GeneratedRegex("max-age=(\\d+)")]
+    private static partial Regex MaxAge();
+}
