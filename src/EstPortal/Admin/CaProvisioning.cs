@@ -140,21 +140,8 @@ public sealed partial class CaProvisioning(
     }
 
     /// <summary>The CA certificate first, then each issuer up to the root (or as far as the portal knows it).</summary>
-    public async Task<IReadOnlyList<X509Certificate2>> ChainAsync(CertificateAuthority ca, CancellationToken cancellationToken = default)
-    {
-        var chain = new List<X509Certificate2> { X509CertificateLoader.LoadCertificate(ca.CertificateDer) };
-        var current = ca;
-        var seen = new HashSet<Guid> { ca.Id };
-        while (true)
-        {
-            chain.AddRange(CaImport.SplitDer(current.ChainDer));
-            if (current.ParentId is not { } parentId || !seen.Add(parentId) || await cas.FindAsync(parentId, cancellationToken) is not { } parent)
-                break;
-            chain.Add(X509CertificateLoader.LoadCertificate(parent.CertificateDer));
-            current = parent;
-        }
-        return chain;
-    }
+    public Task<IReadOnlyList<X509Certificate2>> ChainAsync(CertificateAuthority ca, CancellationToken cancellationToken = default) =>
+        cas.ChainAsync(ca, cancellationToken);
 
     private async Task<Guid?> FindIssuerIdAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {

@@ -134,6 +134,7 @@ public sealed class CertificateAuthorityAdmin(
         return AdminResult<CertificateAuthority>.Ok(replacement);
     }
 
-    public static string ExportChainPem(CertificateAuthority ca) =>
-        string.Concat(CertificateAuthorities.ChainOf(ca).Select(c => c.ExportCertificatePem() + "\n"));
+    /// <summary>PEM of everything /cacerts would send for <paramref name="ca"/>: links and issuers included.</summary>
+    public async Task<string> ExportChainPemAsync(CertificateAuthority ca, CancellationToken cancellationToken = default) =>
+        string.Concat((await cas.ChainAsync(ca, cancellationToken)).Select(c => c.ExportCertificatePem() + "\n"));
 }

@@ -62,12 +62,12 @@ public static class PortalEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> GetCaChainPemAsync(
-        string name, CertificateAuthorities cas, CancellationToken cancellationToken)
+        string name, CertificateAuthorities cas, CertificateAuthorityAdmin admin, CancellationToken cancellationToken)
     {
         var ca = await cas.FindByNameAsync(name, cancellationToken);
         if (ca is null)
             return TypedResults.NotFound();
-        var pem = CertificateAuthorityAdmin.ExportChainPem(ca);
+        var pem = await admin.ExportChainPemAsync(ca, cancellationToken);
         return TypedResults.File(Encoding.ASCII.GetBytes(pem), PemMediaType, $"{ca.Name}-chain.pem");
     }
 

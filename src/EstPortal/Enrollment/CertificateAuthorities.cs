@@ -39,6 +39,26 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
         return await db.CertificateAuthorities.AsNoTracking().OrderBy(ca => ca.Name).ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The chain a client needs to trust <paramref name="ca"/> (RFC 7030 §4.1.3): the CA certificate with its rollover
+    /// links, then each issuer up to the root — parents we hold, or the chain an imported CA came with.
+    /// </summary>
+    public async Task<IReadOnlyList<X509Certificate2>> ChainAsync(CertificateAuthority ca, CancellationToken cancellationToken = default)
+    {
+        var chain = new List<X509Certificate2>();
+        var current = ca;
+        var seen = new HashSet<Guid>();
+        while (seen.Add(current.Id))
+        {
+            chain.AddRange(ChainOf(current));
+            chain.AddRange(CaImport.SplitDer(current.ChainDer));
+            if (current.ParentId is not { } parentId || await FindAsync(parentId, cancellationToken) is not { } parent)
+                break;
+            current = parent;
+        }
+        return chain;
+    }
+
     public ICaSigner GetSigner(CertificateAuthority ca) =>
         _signers.GetOrAdd(ca.Id, _ => new Lazy<SoftwareCaSigner>(
             () => new SoftwareCaSigner(ca.Id, ca.CertificateDer, ca.ProtectedPrivateKey, protector))).Value;

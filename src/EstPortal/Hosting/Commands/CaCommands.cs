@@ -31,7 +31,7 @@ internal static class CaCommands
             var ca = wanted is null ? await cas.FindDefaultAsync(ct) : await cas.FindByNameAsync(wanted, ct);
             if (ca is null)
                 return AdminCli.Fail(wanted is null ? "no default CA exists" : $"no CA is named '{wanted}'");
-            Console.Write(CertificateAuthorityAdmin.ExportChainPem(ca));
+            Console.Write(await cli.App.Services.GetRequiredService<CertificateAuthorityAdmin>().ExportChainPemAsync(ca, ct));
             return 0;
         });
 
