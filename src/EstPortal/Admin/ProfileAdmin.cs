@@ -80,29 +80,17 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
     }
 
     /// <summary>Changes a profile's policy and switches; what was there before goes to the audit log.</summary>
-    public async Task<AdminResult<ProfileSummary>> UpdateAsync(
-        string name, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken = default)
-    {
-        if (CsrPolicyValidator.Validate(policy) is { Count: > 0 } errors)
-            return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
-        if (profile is null)
-            return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
-        var before = $"approval={profile.RequiresApproval} wrap={profile.WrapBase64Lines} policy={profile.PolicyJson}";
-        profile.PolicyJson = policy.ToJson();
-        profile.RequiresApproval = requiresApproval;
-        profile.WrapBase64Lines = wrapBase64Lines;
-        profile.UpdatedAt = time.GetUtcNow();
-        audit.Stage(db, new AuditRecord(AuditEventTypes.ProfileUpdated, true, actor,
-            Details: $"profile '{name}' before: {before}; after: approval={requiresApproval} wrap={wrapBase64Lines} policy={profile.PolicyJson}"));
-        await db.SaveChangesAsync(cancellationToken);
-        return AdminResult<ProfileSummary>.Ok(Summarize(profile));
-    }
+    public Task<AdminResult<ProfileSummary>> UpdateAsync(
+        string name, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken = default) =>
+        UpdateCoreAsync(name, caName: null, policy, requiresApproval, wrapBase64Lines, actor, cancellationToken);
 
     /// <summary>As the other overload, and moves the profile to another CA (the portal's edit form).</summary>
-    public async Task<AdminResult<ProfileSummary>> UpdateAsync(
-        string name, string caName, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken = default)
+    public Task<AdminResult<ProfileSummary>> UpdateAsync(
+        string name, string caName, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken = default) =>
+        UpdateCoreAsync(name, caName, policy, requiresApproval, wrapBase64Lines, actor, cancellationToken);
+
+    private async Task<AdminResult<ProfileSummary>> UpdateCoreAsync(
+        string name, string? caName, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor, CancellationToken cancellationToken)
     {
         if (CsrPolicyValidator.Validate(policy) is { Count: > 0 } errors)
             return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
@@ -110,20 +98,23 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (profile is null)
             return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
-        var ca = await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.Name == caName, cancellationToken);
-        if (ca is null)
-            return AdminResult<ProfileSummary>.Fail($"No CA is named '{caName}'.");
-        if (ca.RetiredAt is not null)
-            return AdminResult<ProfileSummary>.Fail($"CA '{caName}' is retired and signs nothing new.");
         var before = $"CA '{profile.CertificateAuthority?.Name}' approval={profile.RequiresApproval} wrap={profile.WrapBase64Lines} policy={profile.PolicyJson}";
-        profile.CertificateAuthorityId = ca.Id;
-        profile.CertificateAuthority = ca;
+        if (caName is not null)
+        {
+            var ca = await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.Name == caName, cancellationToken);
+            if (ca is null)
+                return AdminResult<ProfileSummary>.Fail($"No CA is named '{caName}'.");
+            if (ca.RetiredAt is not null)
+                return AdminResult<ProfileSummary>.Fail($"CA '{caName}' is retired and signs nothing new.");
+            profile.CertificateAuthorityId = ca.Id;
+            profile.CertificateAuthority = ca;
+        }
         profile.PolicyJson = policy.ToJson();
         profile.RequiresApproval = requiresApproval;
         profile.WrapBase64Lines = wrapBase64Lines;
         profile.UpdatedAt = time.GetUtcNow();
         audit.Stage(db, new AuditRecord(AuditEventTypes.ProfileUpdated, true, actor,
-            Details: $"profile '{name}' before: {before}; after: CA '{ca.Name}' approval={requiresApproval} wrap={wrapBase64Lines} policy={profile.PolicyJson}"));
+            Details: $"profile '{name}' before: {before}; after: CA '{profile.CertificateAuthority?.Name}' approval={requiresApproval} wrap={wrapBase64Lines} policy={profile.PolicyJson}"));
         await db.SaveChangesAsync(cancellationToken);
         return AdminResult<ProfileSummary>.Ok(Summarize(profile));
     }
