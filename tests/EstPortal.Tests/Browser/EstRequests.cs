@@ -17,6 +17,9 @@ internal static class EstRequests
         return await client.SendAsync(request);
     }
 
-    /// <summary>The database keeps serials without a leading zero byte; certificates may carry one.</summary>
-    public static string NormalizeSerial(string hex) => hex.Trim().TrimStart('0').ToUpperInvariant();
+    /// <summary>
+    /// Upper-case hex of the serial's octets, as the portal shows it. Only whole octets are significant: a serial
+    /// such as 0x0F… keeps its leading zero digit (trimming single '0' characters made 1 run in 16 fail).
+    /// </summary>
+    public static string NormalizeSerial(string hex) => hex.Trim().ToUpperInvariant();
 }
