@@ -47,14 +47,14 @@ public sealed class FleetSeeder : IAsyncDisposable
         var connectionString = $"Data Source={databasePath};Pooling=False";
         var services = new ServiceCollection();
         // The app's Identity schema (ServiceRegistration sets Version3): without it the model lags the migrations.
-        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
-        services.AddDbContextFactory<EstPortalDbContext>(db => db.UseSqlite(connectionString));
+        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = EstPortalDbContext.IdentitySchemaVersion);
+        services.AddDbContextFactory<SqliteEstPortalDbContext>(db => db.UseSqlite(connectionString));
         return Task.FromResult(new FleetSeeder(services.BuildServiceProvider(), connectionString));
     }
 
     public async Task MigrateAsync()
     {
-        var contexts = _services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>();
+        var contexts = _services.GetRequiredService<IDbContextFactory<SqliteEstPortalDbContext>>();
         await using var db = await contexts.CreateDbContextAsync();
         await db.Database.MigrateAsync();
     }

@@ -2,13 +2,23 @@ using EstPortal.Data.Entities;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EstPortal.Data;
 
-public sealed class EstPortalDbContext(DbContextOptions<EstPortalDbContext> options)
+/// <summary>
+/// The model, shared by every provider. Each provider has its own subclass (<see cref="SqliteEstPortalDbContext"/>,
+/// <see cref="PostgresEstPortalDbContext"/>) so that its migrations and type mappings stay apart (EF Core's
+/// "multiple context types" layout); the rest of the app only ever sees this type.
+/// </summary>
+public abstract class EstPortalDbContext(DbContextOptions options)
     : IdentityDbContext<Operator>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// Identity's schema version, read from <c>IdentityOptions</c> in the application's services while the model is
+    /// built; design-time factories and the app must agree on it or migrations drift.
+    /// </summary>
+    public static readonly Version IdentitySchemaVersion = Microsoft.AspNetCore.Identity.IdentitySchemaVersions.Version3;
+
     public DbSet<CertificateAuthority> CertificateAuthorities => Set<CertificateAuthority>();
     public DbSet<Device> Devices => Set<Device>();
     public DbSet<DeviceCredential> DeviceCredentials => Set<DeviceCredential>();
@@ -28,18 +38,4 @@ public sealed class EstPortalDbContext(DbContextOptions<EstPortalDbContext> opti
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(EstPortalDbContext).Assembly);
     }
-
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite cannot order or compare DateTimeOffset; all our times are UTC, stored as UTC ticks.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-        }
-    }
-
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
-        v => v.UtcTicks,
-        v => new DateTimeOffset(v, TimeSpan.Zero));
 }

@@ -9,8 +9,8 @@ namespace EstPortal.Audit;
 /// <summary>
 /// Chains every audit event as it is saved: inside the saving transaction it reads the chain head, gives each new
 /// event the next sequence number and its hash, and advances the head. On SQLite the transaction holds the write lock
-/// from its start, so writers are chained one after another; the head's sequence is also a concurrency token, so a
-/// stale head can never be advanced on any database.
+/// from its start, and on PostgreSQL <see cref="AuditChainLock"/> locks the head row, so writers are chained one after
+/// another; the head's sequence is also a concurrency token, so a stale head can never be advanced on any database.
 /// </summary>
 public sealed class AuditChainInterceptor(AuditChainKey chainKey) : SaveChangesInterceptor
 {
@@ -67,6 +67,7 @@ public sealed class AuditChainInterceptor(AuditChainKey chainKey) : SaveChangesI
         if (context.Database.CurrentTransaction is null)
             _ownTransactions.AddOrUpdate(context, await context.Database.BeginTransactionAsync(cancellationToken));
 
+        await AuditChainLock.AcquireAsync(context, cancellationToken);
         var head = await CurrentHeadAsync(context, cancellationToken);
         var key = chainKey.For(head);
         foreach (var e in added)

@@ -12,12 +12,29 @@ public sealed class AuditChainSealer(IDbContextFactory<EstPortalDbContext> conte
 {
     public async Task SealUnchainedAsync(CancellationToken cancellationToken)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SealOnceAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another instance starting on the same database created the head (or advanced it) at the same moment.
+            }
+        }
+    }
+
+    private async Task SealOnceAsync(CancellationToken cancellationToken)
+    {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var existing = await db.AuditChainHeads.AsNoTracking().FirstOrDefaultAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
         // Made before the transaction: protecting may write the Data Protection key ring to this same database.
         var newKey = existing?.ProtectedKey is null ? chainKey.CreateProtectedKey() : null;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await AuditChainLock.AcquireAsync(db, cancellationToken);
         var head = await db.AuditChainHeads.FirstOrDefaultAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
         if (head is null)
         {

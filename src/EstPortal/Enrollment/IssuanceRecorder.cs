@@ -36,6 +36,8 @@ public sealed class IssuanceRecorder(
         var (request, caller, issued) = (record.Request, record.Caller, record.Issued);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The audit head first, then the token and pending rows: the lock order every audited writer follows.
+        await AuditChainLock.AcquireAsync(db, cancellationToken);
 
         if (caller.TokenId is { } tokenId
             && !await tokens.TryRedeemAsync(db, tokenId, issued.SerialHex, request.ClientIp, cancellationToken))

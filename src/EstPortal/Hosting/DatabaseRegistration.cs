@@ -8,15 +8,43 @@ internal static class DatabaseRegistration
 {
     /// <summary>
     /// The context factory with what every context must have: the audit chain interceptor (so no audit event is
-    /// ever saved unchained) and the sealer that initializes the chain at start-up.
+    /// ever saved unchained) and the sealer that initializes the chain at start-up. The provider's own context type
+    /// (with its migrations) is created, and handed out as <see cref="EstPortalDbContext"/> to the rest of the app.
     /// </summary>
-    public static IServiceCollection AddEstPortalDatabase(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddEstPortalDatabase(this IServiceCollection services, DatabaseConnection database)
     {
+        services.AddSingleton(database);
         services.AddSingleton<AuditChainKey>();
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditChainSealer>();
-        services.AddDbContextFactory<EstPortalDbContext>((sp, db) =>
-            db.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+        services.AddSingleton<DatabaseSchema>();
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContextFactory<SqliteEstPortalDbContext>((sp, db) =>
+                    db.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+                services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<SqliteEstPortalDbContext>>();
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContextFactory<PostgresEstPortalDbContext>((sp, db) =>
+                    db.UseNpgsql(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+                services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<PostgresEstPortalDbContext>>();
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider {database.Provider}.");
+        }
+        // Identity's stores and the Data Protection key ring ask for the context itself, per scope.
+        services.AddScoped<EstPortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContext());
         return services;
+    }
+
+    /// <summary>Hands out the provider's context as the shared model type.</summary>
+    private sealed class ProviderContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<EstPortalDbContext>
+        where TContext : EstPortalDbContext
+    {
+        public EstPortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<EstPortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ namespace EstPortal.Hosting;
 /// </summary>
 public sealed class FirstRunInitializer(
     IServiceProvider services,
-    IDbContextFactory<EstPortalDbContext> contexts,
+    DatabaseSchema schema,
     CertificateAuthorityAdmin caAdmin,
     CertificateAuthorities cas,
     EnrollmentProfiles profiles,
@@ -30,15 +30,7 @@ public sealed class FirstRunInitializer(
     /// <summary>Schema, roles and the default CA: what the admin commands need too.</summary>
     public async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
     {
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            await db.Database.MigrateAsync(cancellationToken);
-            if (db.Database.IsSqlite())
-            {
-                // WAL lets the portal read while EST writes; the setting persists in the file.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            }
-        }
+        await schema.EnsureCurrentAsync(cancellationToken);
 
         // Before anything is appended: chain the events an older version wrote without hashes.
         await sealer.SealUnchainedAsync(cancellationToken);

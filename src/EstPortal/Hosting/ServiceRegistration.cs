@@ -31,9 +31,7 @@ internal static class ServiceRegistration
         var dataDirectory = options.ResolveDataDirectory();
         Directory.CreateDirectory(dataDirectory);
 
-        var connectionString = builder.Configuration.GetConnectionString("EstPortal")
-            ?? $"Data Source={Path.Combine(dataDirectory, "estportal.db")}";
-        services.AddEstPortalDatabase(connectionString);
+        services.AddEstPortalDatabase(DatabaseConnection.From(builder.Configuration, dataDirectory));
 
         var kekPath = options.ResolveKeyEncryptionKeyPath();
         var keyEncryptionKey = KeyEncryptionKey.LoadOrCreate(kekPath, TimeProvider.System);
@@ -74,7 +72,7 @@ internal static class ServiceRegistration
             {
                 // Operators are created by an Admin or the CLI, never by self-registration; no e-mail round trip.
                 o.SignIn.RequireConfirmedAccount = false;
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.Stores.SchemaVersion = EstPortalDbContext.IdentitySchemaVersion;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 o.Password.RequiredLength = 12;

@@ -1,21 +1,22 @@
 using EstPortal.Audit;
 using EstPortal.Data;
 using EstPortal.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static EstPortal.Tests.Support.EstCalls;
 
 namespace EstPortal.Tests.Audit;
 
-/// <summary>The audit log is a hash chain: editing or removing a row in the database file is detected and named.</summary>
+/// <summary>
+/// The audit log is a hash chain: editing or removing a row in the database (SQLite file or PostgreSQL) is detected
+/// and named; concurrent writers still produce one chain.
+/// </summary>
 public sealed class AuditChainTests
 {
-    [Fact]
-    public async Task Verify_IntactLog_ThenNamesAChangedRow_ThenARemovedRow_ThenRowsRemovedAtTheEnd()
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task Verify_IntactLog_ThenNamesAChangedRow_ThenARemovedRow_ThenRowsRemovedAtTheEnd(DatabaseProvider provider)
     {
-        using var host = EstPortalHost.Create();
-        await host.InitializeAsync();
+        await using var host = await EstPortalHost.StartAsync(provider);
         var device = await host.AddDeviceAsync("audited-device");
         using (var client = host.CreateEstClient())
         {
@@ -29,14 +30,14 @@ public sealed class AuditChainTests
 
         // Someone with the database file edits the reason of one refusal.
         var refusal = await WithDbAsync(db => db.AuditEvents.AsNoTracking().FirstAsync(e => e.Outcome == "Failure"));
-        await ExecuteAsync(host, $"UPDATE AuditEvents SET Reason = 'nothing to see' WHERE Id = {refusal.Id}");
+        await ExecuteAsync(host, $"UPDATE \"AuditEvents\" SET \"Reason\" = 'nothing to see' WHERE \"Id\" = {refusal.Id}");
         var changed = await verifier.VerifyAsync();
         Assert.False(changed.Intact);
         Assert.Equal(refusal.Sequence, changed.FirstBadSequence);
         Assert.Contains($"event #{refusal.Sequence} (id {refusal.Id}", changed.Summary);
         Assert.Contains("was changed", changed.Summary);
 
-        await ExecuteAsync(host, $"DELETE FROM AuditEvents WHERE Id = {refusal.Id}");
+        await ExecuteAsync(host, $"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {refusal.Id}");
         var removed = await verifier.VerifyAsync();
         Assert.Equal(refusal.Sequence, removed.FirstBadSequence);
         Assert.Contains("removed", removed.Summary);
@@ -48,18 +49,17 @@ public sealed class AuditChainTests
         }
     }
 
-    [Fact]
-    public async Task Verify_LastEventsRemoved_IsDetectedThroughTheHead()
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task Verify_LastEventsRemoved_IsDetectedThroughTheHead(DatabaseProvider provider)
     {
-        using var host = EstPortalHost.Create();
-        await host.InitializeAsync();
+        await using var host = await EstPortalHost.StartAsync(provider);
         await host.AddDeviceAsync("d1");
         await host.AddDeviceAsync("d2");
         var verifier = host.Services.GetRequiredService<AuditChainVerifier>();
         var before = await verifier.VerifyAsync();
         Assert.True(before.Intact, before.Summary);
 
-        await ExecuteAsync(host, "DELETE FROM AuditEvents WHERE Sequence = (SELECT MAX(Sequence) FROM AuditEvents)");
+        await ExecuteAsync(host, "DELETE FROM \"AuditEvents\" WHERE \"Sequence\" = (SELECT MAX(\"Sequence\") FROM \"AuditEvents\")");
 
         var after = await verifier.VerifyAsync();
         Assert.False(after.Intact);
@@ -67,11 +67,10 @@ public sealed class AuditChainTests
         Assert.Contains("removed from the end", after.Summary);
     }
 
-    [Fact]
-    public async Task ConcurrentWriters_ProduceOneUnbrokenChain()
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task ConcurrentWriters_ProduceOneUnbrokenChain(DatabaseProvider provider)
     {
-        using var host = EstPortalHost.Create();
-        await host.InitializeAsync();
+        await using var host = await EstPortalHost.StartAsync(provider);
         var audit = host.Services.GetRequiredService<AuditLog>();
 
         await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() => audit.RecordAsync(new AuditRecord("test.event", i % 2 == 0, $"writer:{i}")))));
@@ -80,13 +79,6 @@ public sealed class AuditChainTests
         Assert.True(result.Intact, result.Summary);
     }
 
-    /// <summary>A write that goes around the app, straight into the SQLite file.</summary>
-    private static async Task ExecuteAsync(EstPortalHost host, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
-    }
+    /// <summary>A write that goes around the app, straight into the database.</summary>
+    private static async Task ExecuteAsync(EstPortalHost host, string sql) => Assert.Equal(1, await host.ExecuteOutsideAppAsync(sql));
 }

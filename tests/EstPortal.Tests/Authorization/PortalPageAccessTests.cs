@@ -87,7 +87,7 @@ public sealed partial class PortalPageAccessTests(PortalPageAccessTests.Fixture 
             {
                 var account = await Host.AddOperatorAsync($"table-{who.ToString().ToLowerInvariant()}@example.com", who.ToString());
                 var client = NewClient();
-                await SignInAsync(client, account.Email, account.Password);
+                await PortalSignIn.SignInAsync(client, account.Email, account.Password);
                 _clients[who] = client;
             }
         }
@@ -112,33 +112,6 @@ public sealed partial class PortalPageAccessTests(PortalPageAccessTests.Fixture 
             },
         })
         { BaseAddress = new Uri(Host.PortalUrl) };
-
-        /// <summary>The sign-in form as a browser posts it (hidden fields: antiforgery token and the form's handler name).</summary>
-        private static async Task SignInAsync(HttpClient client, string email, string password)
-        {
-            var page = await client.GetStringAsync("/Account/Login");
-            var form = new List<KeyValuePair<string, string>>();
-            foreach (Match input in HiddenInput().Matches(page))
-            {
-                var name = Attribute(input.Value, "name");
-                if (name is not null)
-                    form.Add(new(name, WebUtility.HtmlDecode(Attribute(input.Value, "value") ?? "")));
-            }
-            form.Add(new("Input.Email", email));
-            form.Add(new("Input.Password", password));
-            using var response = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(form));
-            if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString.Contains("Login", StringComparison.Ordinal) == true)
-                throw new InvalidOperationException($"sign-in of {email} failed: {(int)response.StatusCode} {response.Headers.Location}");
-        }
-
-        private static string? Attribute(string tag, string name)
-        {
-            var match = Regex.Match(tag, $@"\b{name}=""([^""]*)""");
-            return match.Success ? match.Groups[1].Value : null;
-        }
-
-        [GeneratedRegex(@"<input[^>]*type=""hidden""[^>]*>")]
-        private static partial Regex HiddenInput();
 
         public async Task DisposeAsync()
         {

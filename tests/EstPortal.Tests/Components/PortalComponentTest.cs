@@ -49,8 +49,8 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         // The same Identity schema as the app: EF caches one model per process, and a different schema version
         // here would hand the app's start-up migration a model that no longer matches its snapshot.
-        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
-        services.AddEstPortalDatabase($"Data Source={_databasePath};Pooling=False");
+        services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = EstPortalDbContext.IdentitySchemaVersion);
+        services.AddEstPortalDatabase(new DatabaseConnection(DatabaseProvider.Sqlite, $"Data Source={_databasePath};Pooling=False", MigrateAtStartup: true));
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton<CaKeyProtector>();
         services.AddSingleton<CertificateAuthorities>();

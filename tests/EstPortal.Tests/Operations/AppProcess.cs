@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Text;
 using EstPortal.Tests.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace EstPortal.Tests.Operations;
 
@@ -18,16 +17,18 @@ internal sealed class AppProcess : IAsyncDisposable
     private readonly StringBuilder _stdout = new();
     private readonly string _dataDirectory;
 
-    private AppProcess(Process process, string dataDirectory, int portalPort, int estPort)
+    private AppProcess(Process process, string dataDirectory, int portalPort, int estPort, int publicPort)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         PortalUrl = $"https://127.0.0.1:{portalPort}";
         EstUrl = $"https://127.0.0.1:{estPort}";
+        PublicUrl = $"http://127.0.0.1:{publicPort}";
     }
 
     public string PortalUrl { get; }
     public string EstUrl { get; }
+    public string PublicUrl { get; }
 
     public string Stdout
     {
@@ -41,7 +42,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(params string[] settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-proc-" + Guid.NewGuid().ToString("N")[..12]);
-        var (portalPort, estPort) = (FreePort(), FreePort());
+        var (portalPort, estPort, publicPort) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo(EstPortalCli.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(EstPortalCli.AppPath),
@@ -50,13 +51,14 @@ internal sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in (string[])[EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}",
-                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{portalPort}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}", .. settings])
+                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{portalPort}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
+                     $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{publicPort}", .. settings])
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("EstPortal__DataDirectory");
 
-        var app = new AppProcess(new Process { StartInfo = start }, dataDirectory, portalPort, estPort);
+        var app = new AppProcess(new Process { StartInfo = start }, dataDirectory, portalPort, estPort, publicPort);
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);
         app._process.ErrorDataReceived += (_, e) => app.Append(e.Data);
         app._process.Start();
@@ -66,15 +68,20 @@ internal sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>The CA the process generated on its first start, read from its database.</summary>
+    /// <summary>The process's default CA (the root of its /cacerts), which its TLS certificate chains to.</summary>
     public X509Certificate2 CaCertificate { get; private set; } = null!;
 
-    /// <summary>An HTTPS client that trusts only this process's CA.</summary>
-    public HttpClient CreateClient(string baseUrl) => new(new SocketsHttpHandler
+    /// <summary>An HTTPS client that trusts only this process's CA, optionally presenting a client certificate (EST re-enrollment).</summary>
+    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null) => new(new SocketsHttpHandler
     {
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(new X509Certificate2(certificate)) },
+        SslOptions =
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(new X509Certificate2(certificate)),
+            ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+        },
     })
-    { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+    { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Waits (up to 15 s) until the console output contains <paramref name="text"/>.</summary>
     public async Task<bool> WaitForOutputAsync(Func<string, bool> found)
@@ -124,11 +131,18 @@ internal sealed class AppProcess : IAsyncDisposable
         if (!Stdout.Contains("Now listening", StringComparison.Ordinal))
             throw new InvalidOperationException($"the app did not come up:\n{Stdout}");
 
-        await using var db = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "estportal.db")};Mode=ReadOnly;Pooling=False");
-        await db.OpenAsync();
-        await using var query = db.CreateCommand();
-        query.CommandText = "SELECT CertificateDer FROM CertificateAuthorities WHERE IsDefault = 1";
-        CaCertificate = X509CertificateLoader.LoadCertificate((byte[])(await query.ExecuteScalarAsync() ?? throw new InvalidOperationException("no default CA")));
+        // The CA as a device learns it (RFC 7030 §4.1): /cacerts, then the TLS certificate must chain to its root.
+        X509Certificate2? presented = null;
+        using (var bootstrap = new HttpClient(new SocketsHttpHandler
+               {
+                   SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => (presented = certificate is null ? null : new X509Certificate2(certificate)) is not null },
+               }))
+        {
+            var body = await bootstrap.GetStringAsync(EstUrl + "/.well-known/est/cacerts");
+            CaCertificate = Support.EstResponses.ReadCertsOnly(body).Single(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData));
+        }
+        if (presented is null || !ChainsToCa(presented))
+            throw new InvalidOperationException("the EST endpoint's TLS certificate does not chain to the root in its /cacerts");
 
         using var client = CreateClient(PortalUrl);
         using var alive = await client.GetAsync("/healthz");

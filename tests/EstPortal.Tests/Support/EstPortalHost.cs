@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Admin;
+using EstPortal.Data;
 using EstPortal.Enrollment;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -13,19 +14,25 @@ namespace EstPortal.Tests.Support;
 
 /// <summary>
 /// The real app on real Kestrel with TLS on 127.0.0.1 (two endpoints, as configured in production), over a real
-/// SQLite file in a fresh temporary data directory. One per test class (IClassFixture) or per test.
+/// SQLite file in a fresh temporary data directory, or a fresh PostgreSQL database of its own. One per test class
+/// (IClassFixture) or per test.
 /// </summary>
-public sealed class EstPortalHost : IAsyncLifetime, IDisposable
+public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
     private readonly Dictionary<string, string?> _extraSettings;
 
-    public EstPortalHost() : this(null, null, null) { }
+    private readonly DatabaseProvider _provider;
+    private PostgresTestDatabase? _postgres;
+
+    public EstPortalHost() : this(null, null, null, DatabaseProvider.Sqlite) { }
 
     // Not public: an xunit class fixture must have exactly one public constructor. Use Create(...).
-    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings, Microsoft.Extensions.Logging.ILoggerProvider? logs)
+    private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings, Microsoft.Extensions.Logging.ILoggerProvider? logs,
+        DatabaseProvider provider)
     {
         _extraSettings = extraSettings ?? [];
+        _provider = provider;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
         PortalPort = FreePort();
         EstPort = FreePort();
@@ -38,6 +45,13 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
             web.UseSetting("Kestrel:Endpoints:Public:Url", PublicUrl);
             // Tests send bursts from one address; rate limiting is tested with its own settings.
             web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
+            if (_provider == DatabaseProvider.Postgres)
+            {
+                web.UseSetting("Database:Provider", "Postgres");
+                // Created in InitializeAsync, before the app starts and reads it.
+                web.UseSetting("ConnectionStrings:EstPortal", _postgres?.ConnectionString);
+                web.UseSetting("Database:MigrateAtStartup", "true");
+            }
             foreach (var (key, value) in _extraSettings)
                 web.UseSetting(key, value);
             if (logs is not null)
@@ -47,8 +61,21 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
 
     /// <summary>A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings.</summary>
     public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null,
-        Microsoft.Extensions.Logging.ILoggerProvider? logs = null) =>
-        new(dataDirectory, extraSettings, logs);
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null, DatabaseProvider provider = DatabaseProvider.Sqlite) =>
+        new(dataDirectory, extraSettings, logs, provider);
+
+    /// <summary>A host on the given provider, started (for provider theories: <c>await using var host = await EstPortalHost.StartAsync(provider)</c>).</summary>
+    public static async Task<EstPortalHost> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? extraSettings = null)
+    {
+        var host = Create(extraSettings: extraSettings, provider: provider);
+        await host.InitializeAsync();
+        return host;
+    }
+
+    public DatabaseProvider Provider => _provider;
+
+    /// <summary>The PostgreSQL database's connection string (Postgres hosts only).</summary>
+    public string PostgresConnectionString => _postgres?.ConnectionString ?? throw new InvalidOperationException("not a PostgreSQL host");
 
     public string DataDirectory { get; }
 
@@ -67,6 +94,8 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
+        if (_provider == DatabaseProvider.Postgres)
+            _postgres = await TestPostgres.CreateDatabaseAsync();
         _factory.UseKestrel();
         _factory.StartServer();
         var ca = await Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync()
@@ -101,6 +130,21 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
         return chain.Build(certificate);
     }
 
+    /// <summary>
+    /// A statement that goes around the app, straight into its database (SQLite file or PostgreSQL), as someone with
+    /// database access would. Identifiers in double quotes work on both.
+    /// </summary>
+    public async Task<int> ExecuteOutsideAppAsync(string sql)
+    {
+        await using System.Data.Common.DbConnection connection = _provider == DatabaseProvider.Postgres
+            ? new Npgsql.NpgsqlConnection(PostgresConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<NewDevice> AddDeviceAsync(string name)
     {
         var result = await Services.GetRequiredService<DeviceAdmin>().AddAsync(name, null, "test");
@@ -129,11 +173,15 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable
         return result.Value ?? throw new InvalidOperationException(result.Error);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         Dispose();
-        return Task.CompletedTask;
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+        _postgres = null;
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public void Dispose()
     {

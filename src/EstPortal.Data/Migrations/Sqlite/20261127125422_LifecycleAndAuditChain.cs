@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace EstPortal.Data.Migrations
+namespace EstPortal.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class LifecycleAndAuditChain : Migration

@@ -8,9 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace EstPortal.Data.Migrations
+namespace EstPortal.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(EstPortalDbContext))]
+    [DbContext(typeof(SqliteEstPortalDbContext))]
     [Migration("20261127120854_Initial")]
     partial class Initial
     {

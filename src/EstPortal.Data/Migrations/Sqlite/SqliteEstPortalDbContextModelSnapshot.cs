@@ -3,22 +3,41 @@ using System;
 using EstPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace EstPortal.Data.Migrations
+namespace EstPortal.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(EstPortalDbContext))]
-    [Migration("20261127123505_ProfilesApprovalsRollover")]
-    partial class ProfilesApprovalsRollover
+    [DbContext(typeof(SqliteEstPortalDbContext))]
+    partial class SqliteEstPortalDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("EstPortal.Data.Entities.AuditChainHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("Sequence")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuditChainHeads");
+                });
 
             modelBuilder.Entity("EstPortal.Data.Entities.AuditEvent", b =>
                 {
@@ -34,6 +53,10 @@ namespace EstPortal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CsrSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Details")
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT");
@@ -42,6 +65,11 @@ namespace EstPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -55,6 +83,9 @@ namespace EstPortal.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SerialNumber")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -64,9 +95,16 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Actor");
+
                     b.HasIndex("DeviceId");
 
+                    b.HasIndex("Sequence")
+                        .IsUnique();
+
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("EventType", "Timestamp");
 
                     b.ToTable("AuditEvents");
                 });
@@ -94,8 +132,15 @@ namespace EstPortal.Data.Migrations
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ProfileId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubjectPattern")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
 
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
@@ -115,7 +160,11 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedAt");
+
                     b.HasIndex("DeviceId");
+
+                    b.HasIndex("ProfileId");
 
                     b.HasIndex("TokenHash")
                         .IsUnique();
@@ -133,7 +182,13 @@ namespace EstPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<byte[]>("ChainDer")
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Imported")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDefault")
@@ -160,6 +215,9 @@ namespace EstPortal.Data.Migrations
 
                     b.Property<byte[]>("OldWithNewDer")
                         .HasColumnType("BLOB");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("PreviousCaId")
                         .HasColumnType("TEXT");
@@ -189,6 +247,36 @@ namespace EstPortal.Data.Migrations
                     b.ToTable("CertificateAuthorities");
                 });
 
+            modelBuilder.Entity("EstPortal.Data.Entities.CertificateRevocationList", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CertificateAuthorityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CrlNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Der")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("NextUpdate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ThisUpdate")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CertificateAuthorityId", "CrlNumber")
+                        .IsUnique();
+
+                    b.ToTable("CertificateRevocationLists");
+                });
+
             modelBuilder.Entity("EstPortal.Data.Entities.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -211,6 +299,8 @@ namespace EstPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("Name")
                         .IsUnique();
@@ -346,6 +436,10 @@ namespace EstPortal.Data.Migrations
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -367,15 +461,21 @@ namespace EstPortal.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CertificateAuthorityId");
-
                     b.HasIndex("DeviceId");
+
+                    b.HasIndex("IssuedAt");
+
+                    b.HasIndex("NotAfter");
 
                     b.HasIndex("SerialNumber")
                         .IsUnique();
 
                     b.HasIndex("Sha256Thumbprint")
                         .IsUnique();
+
+                    b.HasIndex("Subject");
+
+                    b.HasIndex("CertificateAuthorityId", "RevokedAt");
 
                     b.ToTable("IssuedCertificates");
                 });
@@ -702,7 +802,21 @@ namespace EstPortal.Data.Migrations
                         .HasForeignKey("DeviceId")
                         .OnDelete(DeleteBehavior.Cascade);
 
+                    b.HasOne("EstPortal.Data.Entities.EnrollmentProfile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.Navigation("Device");
+                });
+
+            modelBuilder.Entity("EstPortal.Data.Entities.CertificateRevocationList", b =>
+                {
+                    b.HasOne("EstPortal.Data.Entities.CertificateAuthority", null)
+                        .WithMany()
+                        .HasForeignKey("CertificateAuthorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("EstPortal.Data.Entities.DeviceCredential", b =>

@@ -3,16 +3,19 @@ using System;
 using EstPortal.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace EstPortal.Data.Migrations
+namespace EstPortal.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(EstPortalDbContext))]
-    partial class EstPortalDbContextModelSnapshot : ModelSnapshot
+    [DbContext(typeof(SqliteEstPortalDbContext))]
+    [Migration("20261127125422_LifecycleAndAuditChain")]
+    partial class LifecycleAndAuditChain
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");

@@ -1,0 +1,56 @@
+using EstPortal.Data;
+using EstPortal.Tests.Hosting;
+using EstPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EstPortal.Tests.Data;
+
+/// <summary>Each provider's migrations build exactly the model the app uses, and PostgreSQL is migrated by the operator.</summary>
+public sealed class MigrationTests
+{
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task FreshDatabase_MigratesToTheModel_NothingPending(DatabaseProvider provider)
+    {
+        await using var host = await EstPortalHost.StartAsync(provider);
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        // A model change without a migration for this provider fails here, not on an operator's upgrade.
+        Assert.False(db.Database.HasPendingModelChanges(), $"the {provider} migrations lag the model: add a migration under Migrations/{provider}");
+        Assert.Equal(provider == DatabaseProvider.Postgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", db.Database.ProviderName);
+    }
+
+    [RequiresPostgresFact]
+    public async Task Postgres_RefusesToRunOnAnUnmigratedDatabase_UntilTheMigrateCommandRuns()
+    {
+        await using var database = await TestPostgres.CreateDatabaseAsync();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-migrate-" + Guid.NewGuid().ToString("N")[..12]);
+        string[] settings = ["--Database:Provider=Postgres", $"--ConnectionStrings:EstPortal={database.ConnectionString}"];
+        try
+        {
+            var before = await EstPortalCli.RunAsync(dataDirectory, ["ca", "list", .. settings]);
+            Assert.Equal(1, before.ExitCode);
+            Assert.Contains("schema is behind", before.Stderr);
+            Assert.Contains("migrate", before.Stderr);
+
+            var migrate = await EstPortalCli.RunAsync(dataDirectory, ["migrate", .. settings]);
+            Assert.True(migrate.ExitCode == 0, migrate.ToString());
+            Assert.Matches(@"Postgres database migrated: \d{14}_Initial", migrate.LastLine);
+
+            var again = await EstPortalCli.RunAsync(dataDirectory, ["migrate", .. settings]);
+            Assert.Equal(0, again.ExitCode);
+            Assert.Equal("Postgres database is up to date.", again.LastLine);
+
+            var after = await EstPortalCli.RunAsync(dataDirectory, ["ca", "list", .. settings]);
+            Assert.True(after.ExitCode == 0, after.ToString());
+            Assert.Contains("CN=EstPortal Root CA", after.Stdout);
+            Assert.DoesNotContain(database.ConnectionString.Split(';').Single(p => p.StartsWith("Password=", StringComparison.Ordinal)), after.Stdout + after.Stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDirectory))
+                Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
