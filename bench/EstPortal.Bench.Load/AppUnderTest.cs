@@ -8,23 +8,27 @@ namespace EstPortal.Bench.Load;
 
 internal sealed record ServerSample(double CpuSeconds, double PeakRssMb, DateTime At);
 
-/// <summary>The built app, started as its own process exactly as an operator would run it, on a fresh data directory.</summary>
+/// <summary>
+/// The built app, started as its own process(es) exactly as an operator would run it: on a fresh data directory
+/// (SQLite), or N instances on a fresh PostgreSQL database sharing one key-encryption key.
+/// </summary>
 internal sealed class AppUnderTest : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly List<Process> _processes = [];
+    private readonly List<string> _estUrls = [];
     private readonly string _dataDirectory;
+    private readonly BenchDatabase _database;
 
-    private AppUnderTest(Process process, string dataDirectory, string estUrl, X509Certificate2 ca, IReadOnlyList<(string Name, string Secret)> devices)
+    private AppUnderTest(string dataDirectory, BenchDatabase database, X509Certificate2 ca, IReadOnlyList<(string Name, string Secret)> devices)
     {
-        _process = process;
         _dataDirectory = dataDirectory;
-        EstUrl = estUrl;
+        _database = database;
         Ca = ca;
         Devices = devices;
     }
 
-    public int Pid => _process.Id;
-    public string EstUrl { get; }
+    public string Pids => string.Join(", ", _processes.Select(p => p.Id));
+    public IReadOnlyList<string> EstUrls => _estUrls;
     public X509Certificate2 Ca { get; }
     public IReadOnlyList<(string Name, string Secret)> Devices { get; }
 
@@ -40,50 +44,63 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
     }
 
-    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount)
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
-        var settings = $"--EstPortal:DataDirectory={dataDirectory}";
+        var database = await BenchDatabase.CreateAsync(postgres, dataDirectory);
+        string[] settings = [$"--EstPortal:DataDirectory={Path.Combine(dataDirectory, "cli")}", .. database.Settings];
 
-        // Devices first, with the app's own admin command: one to set the data directory up, then several at a time.
-        var caPem = await RunToEndAsync(appDll, ["ca", "export", settings]);
+        // Schema (PostgreSQL: the operator's `migrate` step), then devices with the app's own admin command.
+        if (postgres is not null)
+            await RunToEndAsync(appDll, ["migrate", .. settings]);
+        var caPem = await RunToEndAsync(appDll, ["ca", "export", .. settings]);
         var devices = new (string, string)[deviceCount];
         await Parallel.ForAsync(0, deviceCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
             var name = $"bench-device-{i:D4}";
-            var output = await RunToEndAsync(appDll, ["device", "add", name, settings]);
+            var output = await RunToEndAsync(appDll, ["device", "add", name, .. settings]);
             devices[i] = (name, output.Trim().Split('\n')[^1].Trim());
         });
         var ca = X509Certificate2.CreateFromPem(caPem);
 
+        var server = new AppUnderTest(dataDirectory, database, ca, devices);
+        for (var i = 0; i < instances; i++)
+            await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={Path.Combine(dataDirectory, $"instance-{i}")}", .. database.Settings]);
+        return server;
+    }
+
+    private async Task StartInstanceAsync(string appDll, string[] settings)
+    {
         var estPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { appDll, settings, $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
-                "--EstPortal:RateLimiting:Enabled=false",
-                "--Logging:LogLevel:Default=Warning" },
             WorkingDirectory = Path.GetDirectoryName(appDll),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in (string[])[appDll, .. settings, $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
+                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
+                     "--EstPortal:RateLimiting:Enabled=false", "--Logging:LogLevel:Default=Warning"])
+            start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the app did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        _processes.Add(process);
+        var url = $"https://127.0.0.1:{estPort}";
+        _estUrls.Add(url);
 
-        var server = new AppUnderTest(process, dataDirectory, $"https://127.0.0.1:{estPort}", ca, devices);
-        using var client = server.CreateClient(1, newConnectionPerRequest: false);
+        using var client = CreateClient(url, 1, newConnectionPerRequest: false);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 using var response = await client.GetAsync("/.well-known/est/cacerts");
                 if (response.StatusCode == HttpStatusCode.OK)
-                    return server;
+                    return;
             }
             catch (HttpRequestException) when (attempt < 120)
             {
@@ -92,7 +109,11 @@ internal sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
-    public HttpClient CreateClient(int connections, bool newConnectionPerRequest)
+    /// <summary>One client per instance, the connections split between them: a round-robin load balancer.</summary>
+    public IReadOnlyList<HttpClient> CreateClients(int connections, bool newConnectionPerRequest) =>
+        _estUrls.Select(url => CreateClient(url, Math.Max(1, connections / _estUrls.Count), newConnectionPerRequest)).ToList();
+
+    private HttpClient CreateClient(string estUrl, int connections, bool newConnectionPerRequest)
     {
         var handler = new SocketsHttpHandler
         {
@@ -100,7 +121,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
             PooledConnectionLifetime = newConnectionPerRequest ? TimeSpan.Zero : Timeout.InfiniteTimeSpan,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(certificate) },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri(EstUrl), Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
+        return new HttpClient(handler) { BaseAddress = new Uri(estUrl), Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
     }
 
     private bool ChainsToCa(X509Certificate certificate)
@@ -112,26 +133,37 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return chain.Build(new X509Certificate2(certificate));
     }
 
-    /// <summary>CPU seconds used so far and peak resident memory, from /proc (Linux).</summary>
+    /// <summary>
+    /// CPU seconds used so far by all instances together, and the largest instance's peak resident memory, from
+    /// /proc (Linux). PostgreSQL's own CPU is not included (it runs as other processes).
+    /// </summary>
     public ServerSample Sample()
     {
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        const double ticksPerSecond = 100; // USER_HZ on Linux
-        var cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ticksPerSecond;
-        var hwm = File.ReadAllLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        var kb = double.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        return new ServerSample(cpu, kb / 1024, DateTime.UtcNow);
+        double cpu = 0, peakMb = 0;
+        foreach (var pid in _processes.Select(p => p.Id))
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            const double ticksPerSecond = 100; // USER_HZ on Linux
+            cpu += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ticksPerSecond;
+            var hwm = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            peakMb = Math.Max(peakMb, double.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
+        }
+        return new ServerSample(cpu, peakMb, DateTime.UtcNow);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        foreach (var process in _processes)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
         }
-        _process.Dispose();
+        await _database.DisposeAsync();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

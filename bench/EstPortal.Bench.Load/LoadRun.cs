@@ -37,9 +37,10 @@ internal static class LoadRun
     private static async Task<RunResult> RunAsync(AppUnderTest server, int connections, TimeSpan duration, bool newConnectionPerRequest,
         Func<HttpClient, int, Task<string?>> send)
     {
-        using var client = server.CreateClient(connections, newConnectionPerRequest);
+        var clients = server.CreateClients(connections, newConnectionPerRequest);
+        HttpClient ClientOf(int loop) => clients[loop % clients.Count];
         // Warm-up: open the connections and JIT the paths before the clock starts.
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(i => send(client, i)));
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(i => send(ClientOf(i), i)));
 
         long ok = 0, failed = 0;
         string? firstError = null;
@@ -54,7 +55,7 @@ internal static class LoadRun
                 string? error;
                 try
                 {
-                    error = await send(client, loop);
+                    error = await send(ClientOf(loop), loop);
                 }
                 catch (HttpRequestException ex)
                 {
@@ -70,6 +71,8 @@ internal static class LoadRun
                 }
             }
         }));
+        foreach (var client in clients)
+            client.Dispose();
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new RunResult(ok, failed, stopwatch.Elapsed.TotalSeconds, all, firstError);
     }

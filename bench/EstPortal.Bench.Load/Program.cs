@@ -15,12 +15,15 @@ using EstPortal.Bench.Load;
 var options = BenchOptions.Parse(args);
 var app = AppUnderTest.Locate(options.AppDll);
 Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}");
+Console.WriteLine(options.Postgres is null
+    ? "database: SQLite (embedded)"
+    : $"database: PostgreSQL (fresh database on {new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres).Host}), {options.Instances} instance(s), load spread round-robin");
 
 var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
-await using var server = await AppUnderTest.StartAsync(app, options.Devices);
-Console.WriteLine($"server pid {server.Pid}, EST at {server.EstUrl}");
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances);
+Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.CsrCount);
 var before = server.Sample();
@@ -36,4 +39,4 @@ var handshake = await LoadRun.EnrollAsync(server, csrs, options.Connections, Tim
 var afterHandshake = server.Sample();
 Report.Print("simpleenroll (new TLS handshake per request)", handshake, afterCacerts, afterHandshake, raw);
 
-Console.WriteLine($"server peak RSS: {afterHandshake.PeakRssMb:N0} MB");
+Console.WriteLine($"server peak RSS: {afterHandshake.PeakRssMb:N0} MB{(options.Instances > 1 ? " (largest instance)" : "")}");

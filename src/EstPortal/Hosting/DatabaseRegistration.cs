@@ -18,6 +18,7 @@ internal static class DatabaseRegistration
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditChainSealer>();
         services.AddSingleton<DatabaseSchema>();
+        services.AddSingleton<KeyRingCompatibility>();
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:

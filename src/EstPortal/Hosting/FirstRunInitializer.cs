@@ -18,6 +18,7 @@ namespace EstPortal.Hosting;
 public sealed class FirstRunInitializer(
     IServiceProvider services,
     DatabaseSchema schema,
+    KeyRingCompatibility keyRing,
     CertificateAuthorityAdmin caAdmin,
     CertificateAuthorities cas,
     EnrollmentProfiles profiles,
@@ -31,6 +32,9 @@ public sealed class FirstRunInitializer(
     public async Task PrepareDatabaseAsync(CancellationToken cancellationToken)
     {
         await schema.EnsureCurrentAsync(cancellationToken);
+        // Before anything touches Data Protection, which would otherwise add a key this instance can read to a ring
+        // the others cannot.
+        await keyRing.EnsureAsync(cancellationToken);
 
         // Before anything is appended: chain the events an older version wrote without hashes.
         await sealer.SealUnchainedAsync(cancellationToken);

@@ -1,6 +1,7 @@
 namespace EstPortal.Hosting;
 
-internal sealed record KeyEncryptionKeyLocation(string Path, bool InsideDataDirectory);
+/// <param name="Certificate">The key-encryption key's certificate (public part), as it appears in the key ring's XML.</param>
+public sealed record KeyEncryptionKeyLocation(string Path, bool InsideDataDirectory, byte[] Certificate);
 
 /// <summary>
 /// A key-encryption key next to the database it protects only guards against a stolen database file, not a stolen

@@ -40,7 +40,8 @@ internal static class ServiceRegistration
             .PersistKeysToDbContext<EstPortalDbContext>()
             .ProtectKeysWithCertificate(keyEncryptionKey)
             .UnprotectKeysWithAnyCertificate(keyEncryptionKey);
-        services.AddSingleton(new KeyEncryptionKeyLocation(kekPath, kekPath.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        services.AddSingleton(new KeyEncryptionKeyLocation(kekPath, kekPath.StartsWith(dataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal),
+            keyEncryptionKey.RawData));
         services.AddHostedService<KeyEncryptionKeyWarning>();
 
         AddIdentity(services);

@@ -46,11 +46,30 @@ public sealed class MigrationTests
             Assert.True(after.ExitCode == 0, after.ToString());
             Assert.Contains("CN=EstPortal Root CA", after.Stdout);
             Assert.DoesNotContain(database.ConnectionString.Split(';').Single(p => p.StartsWith("Password=", StringComparison.Ordinal)), after.Stdout + after.Stderr);
+
+            // A second instance set up without the shared key-encryption key is stopped before it can add a key the
+            // others cannot read to the shared Data Protection key ring.
+            var keysBefore = await CountKeyRingAsync(database);
+            var stranger = await EstPortalCli.RunAsync(dataDirectory,
+                ["ca", "list", .. settings, $"--EstPortal:KeyEncryptionKeyPath={Path.Combine(dataDirectory, "other-kek.pfx")}"]);
+            Assert.Equal(1, stranger.ExitCode);
+            Assert.Contains("cannot decrypt any of the", stranger.Stderr);
+            Assert.Contains("same key-encryption key file", stranger.Stderr);
+            Assert.Equal(keysBefore, await CountKeyRingAsync(database));
         }
         finally
         {
             if (Directory.Exists(dataDirectory))
                 Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    private static async Task<long> CountKeyRingAsync(PostgresTestDatabase database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM \"DataProtectionKeys\"";
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 }

@@ -50,7 +50,7 @@ internal sealed class AdminCli
         {
             return await _root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (SchemaNotCurrentException e)
+        catch (Exception e) when (e is SchemaNotCurrentException or KeyEncryptionKeyMismatchException)
         {
             return Fail(e.Message);
         }
