@@ -138,7 +138,7 @@ public sealed class EnrollmentService(
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
-            attempt.EventType, request, caller, ca.Id, issued, DescribeRenewal(caller, issued), pendingId), cancellationToken);
+            attempt.EventType, request, caller, ca.Id, issued, DescribeRenewal(caller, issued), pendingId));
         if (lost is not null)
             return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
         return EnrollmentResult.Issued(issued.Certificate, key);

@@ -131,6 +131,7 @@ internal static class ServiceRegistration
         services.AddSingleton<EstAuthenticator>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IssuanceStaging>();
         services.AddSingleton<IssuanceRecorder>();
         services.AddSingleton<ServerKeyIssuance>();
         services.AddSingleton<EnrollmentService>();
