@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Policy;
@@ -5,20 +6,54 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Enrollment;
 
-/// <summary>Finds the profile an EST path selects (RFC 7030 §3.2.2): the label, or the default profile without one.</summary>
+/// <summary>
+/// Finds the profile an EST path selects (RFC 7030 §3.2.2): the label, or the default profile without one.
+/// Every request reads the profile row (and whether its CA is retired) from the database, in one precompiled query,
+/// so a change made in the portal, by the admin command or by another instance applies to the very next request.
+/// Only the parsing of the policy JSON is cached, keyed by the exact JSON text it came from.
+/// </summary>
 public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> contexts)
 {
+    private sealed record ProfileRow(Guid Id, string Name, string? Label, Guid CertificateAuthorityId, string PolicyJson,
+        bool RequiresApproval, bool WrapBase64Lines, bool CertificateAuthorityRetired);
+
+    private static readonly Func<EstPortalDbContext, Task<ProfileRow?>> DefaultProfile =
+        EF.CompileAsyncQuery((EstPortalDbContext db) => db.EnrollmentProfiles.AsNoTracking()
+            .Where(p => p.IsDefault)
+            .Select(p => new ProfileRow(p.Id, p.Name, p.Label, p.CertificateAuthorityId, p.PolicyJson, p.RequiresApproval, p.WrapBase64Lines,
+                p.CertificateAuthority!.RetiredAt != null))
+            .FirstOrDefault());
+
+    private static readonly Func<EstPortalDbContext, string, Task<ProfileRow?>> LabelledProfile =
+        EF.CompileAsyncQuery((EstPortalDbContext db, string label) => db.EnrollmentProfiles.AsNoTracking()
+            .Where(p => p.Label == label)
+            .Select(p => new ProfileRow(p.Id, p.Name, p.Label, p.CertificateAuthorityId, p.PolicyJson, p.RequiresApproval, p.WrapBase64Lines,
+                p.CertificateAuthority!.RetiredAt != null))
+            .FirstOrDefault());
+
+    // Per profile: the JSON last parsed and its policy. An edited profile has new JSON and is parsed again.
+    private readonly ConcurrentDictionary<Guid, (string Json, CsrPolicy Policy)> _policies = new();
+
     public async Task<ResolvedProfile?> ResolveAsync(string? label, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.EnrollmentProfiles.AsNoTracking();
-        var profile = label is null
-            ? await query.FirstOrDefaultAsync(p => p.IsDefault, cancellationToken)
-            : await query.FirstOrDefaultAsync(p => p.Label == label, cancellationToken);
-        return profile is null ? null : Resolve(profile);
+        var row = label is null ? await DefaultProfile(db) : await LabelledProfile(db, label);
+        return row is null
+            ? null
+            : new ResolvedProfile(row.Id, row.Name, row.Label, row.CertificateAuthorityId, PolicyOf(row.Id, row.PolicyJson),
+                row.RequiresApproval, row.WrapBase64Lines, row.CertificateAuthorityRetired);
     }
 
     public static ResolvedProfile Resolve(EnrollmentProfile profile) =>
         new(profile.Id, profile.Name, profile.Label, profile.CertificateAuthorityId, CsrPolicy.FromJson(profile.PolicyJson),
-            profile.RequiresApproval, profile.WrapBase64Lines);
+            profile.RequiresApproval, profile.WrapBase64Lines, profile.CertificateAuthority?.RetiredAt is not null);
+
+    private CsrPolicy PolicyOf(Guid profileId, string json)
+    {
+        if (_policies.TryGetValue(profileId, out var cached) && string.Equals(cached.Json, json, StringComparison.Ordinal))
+            return cached.Policy;
+        var policy = CsrPolicy.FromJson(json);
+        _policies[profileId] = (json, policy);
+        return policy;
+    }
 }
