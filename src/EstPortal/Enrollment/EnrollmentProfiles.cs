@@ -8,11 +8,12 @@ namespace EstPortal.Enrollment;
 
 /// <summary>
 /// Finds the profile an EST path selects (RFC 7030 §3.2.2): the label, or the default profile without one.
-/// Every request reads the profile row (and whether its CA is retired) from the database, in one precompiled query,
-/// so a change made in the portal, by the admin command or by another instance applies to the very next request.
-/// Only the parsing of the policy JSON is cached, keyed by the exact JSON text it came from.
+/// The profile row (and whether its CA is retired) is read in one precompiled query and kept in memory only while
+/// <see cref="DatabaseChangeCounter"/> shows that nothing was committed since, so a change made in the portal, by the
+/// admin command or by another instance applies to the very next request. Without such a counter (not SQLite) every
+/// request reads the row. Parsed policies are kept per profile, keyed by the exact JSON text they came from.
 /// </summary>
-public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> contexts)
+public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> contexts, DatabaseChangeCounter changes)
 {
     private sealed record ProfileRow(Guid Id, string Name, string? Label, Guid CertificateAuthorityId, string PolicyJson,
         bool RequiresApproval, bool WrapBase64Lines, bool CertificateAuthorityRetired);
@@ -34,14 +35,26 @@ public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> con
     // Per profile: the JSON last parsed and its policy. An edited profile has new JSON and is parsed again.
     private readonly ConcurrentDictionary<Guid, (string Json, CsrPolicy Policy)> _policies = new();
 
+    // Per label ("" for the default profile): the profile found and the change counter read just before finding it.
+    // Only labels that exist are kept, so a client trying made-up labels cannot grow this.
+    private readonly ConcurrentDictionary<string, (long Version, ResolvedProfile Profile)> _resolved = new();
+
     public async Task<ResolvedProfile?> ResolveAsync(string? label, CancellationToken cancellationToken = default)
     {
+        var key = label ?? "";
+        var version = changes.Current();
+        if (version is not null && _resolved.TryGetValue(key, out var kept) && kept.Version == version)
+            return kept.Profile;
+
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = label is null ? await DefaultProfile(db) : await LabelledProfile(db, label);
-        return row is null
-            ? null
-            : new ResolvedProfile(row.Id, row.Name, row.Label, row.CertificateAuthorityId, PolicyOf(row.Id, row.PolicyJson),
-                row.RequiresApproval, row.WrapBase64Lines, row.CertificateAuthorityRetired);
+        if (row is null)
+            return null;
+        var profile = new ResolvedProfile(row.Id, row.Name, row.Label, row.CertificateAuthorityId, PolicyOf(row.Id, row.PolicyJson),
+            row.RequiresApproval, row.WrapBase64Lines, row.CertificateAuthorityRetired);
+        if (version is { } read)
+            _resolved[key] = (read, profile);
+        return profile;
     }
 
     public static ResolvedProfile Resolve(EnrollmentProfile profile) =>

@@ -129,6 +129,7 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
+        services.AddSingleton<DatabaseChangeCounter>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
         services.AddSingleton<IssuanceStaging>();
