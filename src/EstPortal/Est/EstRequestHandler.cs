@@ -97,7 +97,15 @@ internal sealed class EstRequestHandler(
         var result = await enrollment.EnrollAsync(
             new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
             context.RequestAborted);
-        return ToHttp(result, profile);
+        try
+        {
+            return ToHttp(result, profile);
+        }
+        finally
+        {
+            // The answer holds the encoded bytes; releasing the native certificate now spares the finalizer thread.
+            result.Certificate?.Dispose();
+        }
     }
 
     private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile) => result switch
