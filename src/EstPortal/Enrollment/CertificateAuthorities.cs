@@ -8,12 +8,16 @@ using Microsoft.EntityFrameworkCore;
 namespace EstPortal.Enrollment;
 
 /// <summary>
-/// Finds CAs and keeps one signer per CA in memory, so the CA key is decrypted once per process rather than once
-/// per request.
+/// Finds CAs and keeps, per CA, what EST requests need in memory: the signer (so the CA key is decrypted once per
+/// process rather than once per request) and the encoded /cacerts answer. Both may be kept for the life of the process
+/// because a CA row's certificate material never changes once written: the certificate, key, parent, imported chain and
+/// rollover links are set when the row is created, and a rollover creates a new row (new id) rather than editing one.
+/// What does change — name, default flag, retirement — is never taken from these caches.
 /// </summary>
 public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext> contexts, CaKeyProtector protector) : IDisposable
 {
     private readonly ConcurrentDictionary<Guid, Lazy<SoftwareCaSigner>> _signers = new();
+    private readonly ConcurrentDictionary<Guid, byte[]> _caCerts = new();
 
     public async Task<CertificateAuthority?> FindDefaultAsync(CancellationToken cancellationToken = default)
     {
@@ -57,6 +61,36 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
             current = parent;
         }
         return chain;
+    }
+
+    /// <summary>The signer of CA <paramref name="caId"/>; the database is read only the first time. Null for no such CA.</summary>
+    public async Task<ICaSigner?> SignerAsync(Guid caId, CancellationToken cancellationToken = default)
+    {
+        if (_signers.TryGetValue(caId, out var signer))
+            return signer.Value;
+        return await FindAsync(caId, cancellationToken) is { } ca ? GetSigner(ca) : null;
+    }
+
+    /// <summary>
+    /// The certs-only PKCS#7 (DER) that /cacerts answers for CA <paramref name="caId"/> (RFC 7030 §4.1.3): built once from
+    /// <see cref="ChainAsync"/>, then served from memory. Null for no such CA.
+    /// </summary>
+    public async Task<byte[]?> CaCertsAsync(Guid caId, CancellationToken cancellationToken = default)
+    {
+        if (_caCerts.TryGetValue(caId, out var cached))
+            return cached;
+        if (await FindAsync(caId, cancellationToken) is not { } ca)
+            return null;
+        var chain = await ChainAsync(ca, cancellationToken);
+        try
+        {
+            return _caCerts.GetOrAdd(caId, CertsOnlyPkcs7.Encode(chain));
+        }
+        finally
+        {
+            foreach (var certificate in chain)
+                certificate.Dispose();
+        }
     }
 
     public ICaSigner GetSigner(CertificateAuthority ca) =>

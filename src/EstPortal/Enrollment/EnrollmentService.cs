@@ -111,8 +111,8 @@ public sealed class EnrollmentService(
             pendingId = gate.ApprovedId;
         }
 
-        var ca = await cas.FindAsync(request.Profile.CertificateAuthorityId, cancellationToken);
-        if (ca is null || ca.RetiredAt is not null)
+        var signer = request.Profile.CertificateAuthorityRetired ? null : await cas.SignerAsync(request.Profile.CertificateAuthorityId, cancellationToken);
+        if (signer is null)
             return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, "the profile's certificate authority is not available", cancellationToken);
 
         IssuedCertificateResult issued;
@@ -122,14 +122,14 @@ public sealed class EnrollmentService(
             // Signing (and key generation) is CPU work; it happens before the write transaction so that stays short.
             if (request.Kind == EnrollmentKind.ServerKeyGen)
             {
-                var generated = serverKeys.Issue(cas.GetSigner(ca), csr, decision, policy.ServerKeyGeneration, caller.Certificate);
+                var generated = serverKeys.Issue(signer, csr, decision, policy.ServerKeyGeneration, caller.Certificate);
                 issued = generated.Issued;
                 key = generated.Key;
             }
             else
             {
-                issued = issuer.Issue(cas.GetSigner(ca), revocationUrls.ApplyTo(new IssuanceRequest(
-                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), ca.Id));
+                issued = issuer.Issue(signer, revocationUrls.ApplyTo(new IssuanceRequest(
+                    csr, decision.Subject, decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), signer.CaId));
             }
         }
         catch (IssuanceRefusedException ex)
@@ -138,7 +138,7 @@ public sealed class EnrollmentService(
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
-            attempt.EventType, request, caller, ca.Id, issued, DescribeRenewal(caller, issued), pendingId), cancellationToken);
+            attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
         if (lost is not null)
             return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
         return EnrollmentResult.Issued(issued.Certificate, key);

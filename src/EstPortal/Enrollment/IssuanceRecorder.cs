@@ -1,8 +1,6 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Collections.Concurrent;
 using EstPortal.Audit;
 using EstPortal.Data;
-using EstPortal.Data.Entities;
-using EstPortal.DeviceAuth;
 using EstPortal.Pki;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,104 +10,127 @@ namespace EstPortal.Enrollment;
 public sealed record IssuanceToRecord(
     string EventType,
     EnrollmentRequest Request,
-    EstCaller Caller,
+    EstPortal.DeviceAuth.EstCaller Caller,
     Guid CertificateAuthorityId,
     IssuedCertificateResult Issued,
     string? Details,
     Guid? PendingId);
 
 /// <summary>
-/// Commits an issuance in one transaction: the token redemption (one conditional update, exactly one row), the
-/// pending request's transition to Issued, the device for an unbound token, the issuance record and its audit row.
-/// Only after the commit does the certificate leave the server (DESIGN.md; ADR 0003).
+/// Commits issuances with group commit (ADR 0009). Each request queues its issuance and waits; whichever request
+/// finds no commit running becomes the writer and commits everything queued so far in one transaction — one write
+/// lock, one fsync — then the next group, until the queue is empty. A request returns only after the transaction
+/// holding its record has committed, so the certificate still never leaves the server before its record is durable
+/// (DESIGN.md; ADR 0003). Tokens and approvals are still spent by one conditional update each inside that
+/// transaction, so exactly one of several racing requests wins. If a group fails to commit, its issuances are retried
+/// one by one so that one bad record cannot fail the others.
 /// </summary>
 public sealed class IssuanceRecorder(
     IDbContextFactory<EstPortalDbContext> contexts,
-    BootstrapTokenValidator tokens,
-    AuditLog audit,
+    IssuanceStaging staging,
     EnrollmentMetrics metrics,
-    TimeProvider time)
+    ILogger<IssuanceRecorder> logger)
 {
+    // Large enough to absorb every connection's request at once; small enough to keep one transaction short.
+    private const int MaxGroupSize = 256;
+
+    private readonly ConcurrentQueue<Queued> _queue = new();
+    private int _writerActive;
+
     /// <summary>Null when recorded; otherwise why the certificate must be discarded (another request won).</summary>
-    public async Task<string?> RecordAsync(IssuanceToRecord record, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Takes no cancellation token: the commit is shared with other requests, so one caller going away must not abort
+    /// it. Such a caller's certificate is recorded and never read, as if its response had been lost.
+    /// </remarks>
+    public Task<string?> RecordAsync(IssuanceToRecord record)
     {
-        var (request, caller, issued) = (record.Request, record.Caller, record.Issued);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The audit head first, then the token and pending rows: the lock order every audited writer follows.
-        await AuditChainLock.AcquireAsync(db, cancellationToken);
+        var queued = new Queued(record);
+        _queue.Enqueue(queued);
+        if (Interlocked.CompareExchange(ref _writerActive, 1, 0) == 0)
+            _ = Task.Run(WriteQueuedAsync, CancellationToken.None);
+        return queued.Outcome.Task;
+    }
 
-        if (caller.TokenId is { } tokenId
-            && !await tokens.TryRedeemAsync(db, tokenId, issued.SerialHex, request.ClientIp, cancellationToken))
+    private async Task WriteQueuedAsync()
+    {
+        while (true)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return "the bootstrap token has already been used";
-        }
-
-        var now = time.GetUtcNow();
-        if (record.PendingId is { } pendingId)
-        {
-            var claimed = await db.PendingEnrollments
-                .Where(p => p.Id == pendingId && p.Status == PendingStatus.Approved)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PendingStatus.Issued).SetProperty(p => p.IssuedSerial, issued.SerialHex), cancellationToken);
-            if (claimed != 1)
+            var group = new List<Queued>();
+            while (group.Count < MaxGroupSize && _queue.TryDequeue(out var next))
+                group.Add(next);
+            if (group.Count > 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return "the approved request has already been fetched";
+                await CommitGroupAsync(group);
+                continue;
             }
+
+            // Hand the writer role back, then look once more: a request that queued after the last dequeue but saw
+            // the role still taken would otherwise wait for a writer that is not coming.
+            Volatile.Write(ref _writerActive, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writerActive, 1, 0) != 0)
+                return;
         }
+    }
 
-        var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued.Certificate, cancellationToken)).Id;
-        db.IssuedCertificates.Add(new IssuedCertificate
+    private async Task CommitGroupAsync(List<Queued> group)
+    {
+        try
         {
-            Id = Guid.NewGuid(),
-            SerialNumber = issued.SerialHex,
-            CertificateAuthorityId = record.CertificateAuthorityId,
-            ProfileId = request.Profile.Id,
-            DeviceId = deviceId,
-            Subject = issued.Certificate.Subject,
-            SubjectAlternativeNames = DescribeSan(issued.Certificate),
-            Sha256Thumbprint = issued.Sha256Thumbprint,
-            PublicKeySha256 = issued.PublicKeySha256,
-            CertificateDer = issued.Certificate.RawData,
-            NotBefore = issued.Certificate.NotBefore.ToUniversalTime(),
-            NotAfter = issued.Certificate.NotAfter.ToUniversalTime(),
-            IssuedAt = now,
-            IssuedVia = caller.Actor,
-            ReplacesCertificateId = caller.CertificateId,
-        });
-        audit.Stage(db, new AuditRecord(record.EventType, true, caller.Actor, request.ClientIp,
-            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details, CsrSha256: request.CsrSha256));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (caller.TokenId is not null)
+            var outcomes = await CommitAsync(group.Select(q => q.Record).ToList());
+            for (var i = 0; i < group.Count; i++)
+                Complete(group[i], outcomes[i]);
+        }
+        catch (Exception ex) when (group.Count > 1)
+        {
+            logger.LogWarning(ex, "A group of {Count} issuances failed to commit; committing them one by one", group.Count);
+            foreach (var queued in group)
+                await CommitAloneAsync(queued);
+        }
+        catch (Exception ex)
+        {
+            group[0].Outcome.TrySetException(ex);
+        }
+    }
+
+    private async Task CommitAloneAsync(Queued queued)
+    {
+        try
+        {
+            Complete(queued, (await CommitAsync([queued.Record]))[0]);
+        }
+        catch (Exception ex)
+        {
+            queued.Outcome.TrySetException(ex);
+        }
+    }
+
+    private void Complete(Queued queued, string? lost)
+    {
+        if (lost is null && queued.Record.Caller.TokenId is not null)
             metrics.TokenRedeemed();
-        return null;
+        queued.Outcome.TrySetResult(lost);
     }
 
-    /// <summary>
-    /// A token not bound to a device enrolls a new device, named after the certificate's CN (or the serial when the
-    /// name is taken or absent), so the device shows up in the portal and can re-enroll later.
-    /// </summary>
-    private async Task<Device> RegisterDeviceForTokenAsync(EstPortalDbContext db, X509Certificate2 certificate, CancellationToken cancellationToken)
+    /// <summary>One transaction for the whole group; the outcome of each record, in order.</summary>
+    private async Task<string?[]> CommitAsync(IReadOnlyList<IssuanceToRecord> records)
     {
-        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-        var name = string.IsNullOrWhiteSpace(commonName) || commonName.Length > 100 || commonName.Contains(':')
-                   || await db.Devices.AnyAsync(d => d.Name == commonName, cancellationToken)
-            ? $"device-{certificate.SerialNumber[..16].ToLowerInvariant()}"
-            : commonName;
-        var device = new Device { Id = Guid.NewGuid(), Name = name, Description = "Registered by bootstrap-token enrollment", CreatedAt = time.GetUtcNow() };
-        db.Devices.Add(device);
-        return device;
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        // The audit head first, then the token and pending rows: the lock order every audited writer follows
+        // (PostgreSQL; a no-op on SQLite, whose transaction already holds the write lock).
+        await AuditChainLock.AcquireAsync(db, CancellationToken.None);
+        var outcomes = new string?[records.Count];
+        for (var i = 0; i < records.Count; i++)
+            outcomes[i] = await staging.StageAsync(db, records[i], CancellationToken.None);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return outcomes;
     }
 
-    private static string? DescribeSan(X509Certificate2 certificate)
+    private sealed class Queued(IssuanceToRecord record)
     {
-        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
-        if (san is null)
-            return null;
-        var names = Policy.GeneralNamesReader.TryRead(san.RawData);
-        var text = names is null ? "" : string.Join(", ", names.Select(n => $"{n.Type}:{n.Value}"));
-        return text.Length == 0 ? null : text[..Math.Min(text.Length, 4096)];
+        public IssuanceToRecord Record { get; } = record;
+        // Continuations run on the thread pool, not inline on the writer, so the writer moves on to the next group.
+        public TaskCompletionSource<string?> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -53,10 +53,10 @@ internal sealed class EstRequestHandler(
     /// <summary>RFC 7030 §4.1: the CA certificates, no authentication required, as a certs-only PKCS#7.</summary>
     private async Task<IResult> CaCertsAsync(ResolvedProfile profile, CancellationToken cancellationToken)
     {
-        var ca = await cas.FindAsync(profile.CertificateAuthorityId, cancellationToken);
-        if (ca is null)
+        var caCerts = await cas.CaCertsAsync(profile.CertificateAuthorityId, cancellationToken);
+        if (caCerts is null)
             return EstResults.Error(StatusCodes.Status503ServiceUnavailable, "the profile's certificate authority is not available");
-        return EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7Mime, CertsOnlyPkcs7.Encode(await cas.ChainAsync(ca, cancellationToken)), profile.WrapBase64Lines);
+        return EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7Mime, caCerts, profile.WrapBase64Lines);
     }
 
     /// <summary>RFC 7030 §4.5 (RFC 9908): what the profile's policy wants in a CSR; 204 when it wants nothing.</summary>
@@ -97,7 +97,15 @@ internal sealed class EstRequestHandler(
         var result = await enrollment.EnrollAsync(
             new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
             context.RequestAborted);
-        return ToHttp(result, profile);
+        try
+        {
+            return ToHttp(result, profile);
+        }
+        finally
+        {
+            // The answer holds the encoded bytes; releasing the native certificate now spares the finalizer thread.
+            result.Certificate?.Dispose();
+        }
     }
 
     private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile) => result switch

@@ -128,8 +128,10 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
+        services.AddSingleton<DatabaseChangeCounter>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IssuanceStaging>();
         services.AddSingleton<IssuanceRecorder>();
         services.AddSingleton<ServerKeyIssuance>();
         services.AddSingleton<EnrollmentService>();

@@ -1,0 +1,89 @@
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Audit;
+using EstPortal.Data;
+using EstPortal.Data.Entities;
+using EstPortal.DeviceAuth;
+using Microsoft.EntityFrameworkCore;
+
+namespace EstPortal.Enrollment;
+
+/// <summary>
+/// Puts one issuance into a unit of work whose transaction the caller holds open and commits: the token redemption
+/// (one conditional update, exactly one row), the pending request's transition to Issued, the device for an unbound
+/// token, the issuance record and its audit row. Nothing is saved here; <see cref="IssuanceRecorder"/> saves and
+/// commits, possibly together with other issuances.
+/// </summary>
+public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog audit, TimeProvider time)
+{
+    /// <summary>Null when staged; otherwise why the certificate must be discarded (another request won).</summary>
+    public async Task<string?> StageAsync(EstPortalDbContext db, IssuanceToRecord record, CancellationToken cancellationToken)
+    {
+        var (request, caller, issued) = (record.Request, record.Caller, record.Issued);
+
+        // Both conditional updates run inside the caller's transaction: a later issuance in the same transaction sees
+        // this one's update, so a token or an approval is still spent exactly once.
+        if (caller.TokenId is { } tokenId
+            && !await tokens.TryRedeemAsync(db, tokenId, issued.SerialHex, request.ClientIp, cancellationToken))
+            return "the bootstrap token has already been used";
+
+        if (record.PendingId is { } pendingId)
+        {
+            var claimed = await db.PendingEnrollments
+                .Where(p => p.Id == pendingId && p.Status == PendingStatus.Approved)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PendingStatus.Issued).SetProperty(p => p.IssuedSerial, issued.SerialHex), cancellationToken);
+            if (claimed != 1)
+                return "the approved request has already been fetched";
+        }
+
+        var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued.Certificate, cancellationToken)).Id;
+        db.IssuedCertificates.Add(new IssuedCertificate
+        {
+            Id = Guid.NewGuid(),
+            SerialNumber = issued.SerialHex,
+            CertificateAuthorityId = record.CertificateAuthorityId,
+            ProfileId = request.Profile.Id,
+            DeviceId = deviceId,
+            Subject = issued.Certificate.Subject,
+            SubjectAlternativeNames = DescribeSan(issued.Certificate),
+            Sha256Thumbprint = issued.Sha256Thumbprint,
+            PublicKeySha256 = issued.PublicKeySha256,
+            CertificateDer = issued.Certificate.RawData,
+            NotBefore = issued.Certificate.NotBefore.ToUniversalTime(),
+            NotAfter = issued.Certificate.NotAfter.ToUniversalTime(),
+            IssuedAt = time.GetUtcNow(),
+            IssuedVia = caller.Actor,
+            ReplacesCertificateId = caller.CertificateId,
+        });
+        audit.Stage(db, new AuditRecord(record.EventType, true, caller.Actor, request.ClientIp,
+            SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details, CsrSha256: request.CsrSha256));
+        return null;
+    }
+
+    /// <summary>
+    /// A token not bound to a device enrolls a new device, named after the certificate's CN (or the serial when the
+    /// name is taken or absent), so the device shows up in the portal and can re-enroll later. "Taken" includes a
+    /// device staged by another issuance of the same unit of work, not yet saved.
+    /// </summary>
+    private async Task<Device> RegisterDeviceForTokenAsync(EstPortalDbContext db, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var name = string.IsNullOrWhiteSpace(commonName) || commonName.Length > 100 || commonName.Contains(':')
+                   || db.Devices.Local.Any(d => d.Name == commonName)
+                   || await db.Devices.AnyAsync(d => d.Name == commonName, cancellationToken)
+            ? $"device-{certificate.SerialNumber[..16].ToLowerInvariant()}"
+            : commonName;
+        var device = new Device { Id = Guid.NewGuid(), Name = name, Description = "Registered by bootstrap-token enrollment", CreatedAt = time.GetUtcNow() };
+        db.Devices.Add(device);
+        return device;
+    }
+
+    private static string? DescribeSan(X509Certificate2 certificate)
+    {
+        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        if (san is null)
+            return null;
+        var names = Policy.GeneralNamesReader.TryRead(san.RawData);
+        var text = names is null ? "" : string.Join(", ", names.Select(n => $"{n.Type}:{n.Value}"));
+        return text.Length == 0 ? null : text[..Math.Min(text.Length, 4096)];
+    }
+}
