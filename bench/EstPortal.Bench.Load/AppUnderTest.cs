@@ -49,7 +49,10 @@ internal sealed class AppUnderTest : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
         var database = await BenchDatabase.CreateAsync(postgres, dataDirectory);
-        string[] settings = [$"--EstPortal:DataDirectory={Path.Combine(dataDirectory, "cli")}", .. database.Settings];
+        // SQLite: the admin commands and the one instance share the data directory (the database file is in it).
+        // PostgreSQL: each instance has its own (for its TLS certificate); the database and key file are shared.
+        string DataDirectoryOf(string part) => postgres is null ? dataDirectory : Path.Combine(dataDirectory, part);
+        string[] settings = [$"--EstPortal:DataDirectory={DataDirectoryOf("cli")}", .. database.Settings];
 
         // Schema (PostgreSQL: the operator's `migrate` step), then devices with the app's own admin command.
         if (postgres is not null)
@@ -65,9 +68,17 @@ internal sealed class AppUnderTest : IAsyncDisposable
         var ca = X509Certificate2.CreateFromPem(caPem);
 
         var server = new AppUnderTest(dataDirectory, database, ca, devices);
-        for (var i = 0; i < instances; i++)
-            await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={Path.Combine(dataDirectory, $"instance-{i}")}", .. database.Settings]);
-        return server;
+        try
+        {
+            for (var i = 0; i < instances; i++)
+                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings]);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task StartInstanceAsync(string appDll, string[] settings)

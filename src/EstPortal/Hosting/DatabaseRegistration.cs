@@ -10,6 +10,8 @@ internal static class DatabaseRegistration
     /// The context factory with what every context must have: the audit chain interceptor (so no audit event is
     /// ever saved unchained) and the sealer that initializes the chain at start-up. The provider's own context type
     /// (with its migrations) is created, and handed out as <see cref="EstPortalDbContext"/> to the rest of the app.
+    /// Contexts are pooled: every EST request creates several, and building one from scratch showed up in profiles
+    /// (bench/est-load-profile.md); EF Core resets a pooled context's state when it is returned.
     /// </summary>
     public static IServiceCollection AddEstPortalDatabase(this IServiceCollection services, DatabaseConnection database)
     {
@@ -22,12 +24,12 @@ internal static class DatabaseRegistration
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<SqliteEstPortalDbContext>((sp, db) =>
+                services.AddPooledDbContextFactory<SqliteEstPortalDbContext>((sp, db) =>
                     db.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<SqliteEstPortalDbContext>>();
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContextFactory<PostgresEstPortalDbContext>((sp, db) =>
+                services.AddPooledDbContextFactory<PostgresEstPortalDbContext>((sp, db) =>
                     db.UseNpgsql(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<PostgresEstPortalDbContext>>();
                 break;

@@ -159,20 +159,37 @@ public sealed class TwoInstancesOnPostgresTests
                 ["EstPortal:RateLimiting:Enabled"] = "false",
             };
             var arguments = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
+            try
+            {
+                var migrate = await EstPortalCli.RunAsync(Path.Combine(shared, "cli"), ["migrate", .. arguments]);
+                Assert.True(migrate.ExitCode == 0, migrate.ToString());
+                Assert.Contains("Postgres database migrated", migrate.Stdout);
 
-            var migrate = await EstPortalCli.RunAsync(Path.Combine(shared, "cli"), ["migrate", .. arguments]);
-            Assert.True(migrate.ExitCode == 0, migrate.ToString());
-            Assert.Contains("Postgres database migrated", migrate.Stdout);
-
-            var started = await Task.WhenAll(AppProcess.StartAsync(arguments), AppProcess.StartAsync(arguments));
-            (cluster.A, cluster.B) = (started[0], started[1]);
-            cluster.Admin = EstPortalHost.Create(extraSettings: settings);
-            await cluster.Admin.InitializeAsync();
-            // One CA for the whole cluster, created by `migrate`.
-            Assert.Equal(cluster.A.CaCertificate.Thumbprint, cluster.B.CaCertificate.Thumbprint);
-            Assert.Equal(cluster.A.CaCertificate.Thumbprint, cluster.Admin.CaCertificate.Thumbprint);
-            return cluster;
+                var starting = new[] { AppProcess.StartAsync(arguments), AppProcess.StartAsync(arguments) };
+                try
+                {
+                    await Task.WhenAll(starting);
+                }
+                finally
+                {
+                    (cluster.A, cluster.B) = (Started(starting[0]), Started(starting[1]));
+                }
+                cluster.Admin = EstPortalHost.Create(extraSettings: settings);
+                await cluster.Admin.InitializeAsync();
+                // One CA for the whole cluster, created by `migrate`.
+                Assert.Equal(cluster.A.CaCertificate.Thumbprint, cluster.B.CaCertificate.Thumbprint);
+                Assert.Equal(cluster.A.CaCertificate.Thumbprint, cluster.Admin.CaCertificate.Thumbprint);
+                return cluster;
+            }
+            catch
+            {
+                // Whatever did start (processes, database, files) must not outlive a failed start.
+                await cluster.DisposeAsync();
+                throw;
+            }
         }
+
+        private static AppProcess Started(Task<AppProcess> start) => start.IsCompletedSuccessfully ? start.Result : null!;
 
         public async ValueTask DisposeAsync()
         {

@@ -64,7 +64,16 @@ internal sealed class AppProcess : IAsyncDisposable
         app._process.Start();
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
-        await app.WaitUntilAliveAsync();
+        try
+        {
+            await app.WaitUntilAliveAsync();
+        }
+        catch
+        {
+            // A process that did not come up must not outlive the test.
+            await app.DisposeAsync();
+            throw;
+        }
         return app;
     }
 

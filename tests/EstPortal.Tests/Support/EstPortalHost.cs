@@ -68,7 +68,15 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
     public static async Task<EstPortalHost> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? extraSettings = null)
     {
         var host = Create(extraSettings: extraSettings, provider: provider);
-        await host.InitializeAsync();
+        try
+        {
+            await host.InitializeAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
         return host;
     }
 
