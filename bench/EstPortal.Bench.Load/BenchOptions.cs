@@ -4,14 +4,17 @@ namespace EstPortal.Bench.Load;
 
 /// <param name="Postgres">A PostgreSQL server connection string whose role may create databases; null for SQLite.</param>
 /// <param name="Instances">App processes sharing the database (PostgreSQL only); load is spread over them round-robin.</param>
-internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances)
+/// <param name="WarmupSeconds">Unmeasured enrollment and /cacerts load first, so that the measured phases see a warm
+/// server (tiered JIT has promoted the hot paths), as a production server is after its first minutes.</param>
+internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
+    int WarmupSeconds)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new BenchOptions(Int("--connections", 64), Int("--seconds", 15), Int("--devices", 64), Int("--csrs", 60_000), Value("--app"),
-            Value("--postgres"), Int("--instances", 1));
+            Value("--postgres"), Int("--instances", 1), Int("--warmup", 5));
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

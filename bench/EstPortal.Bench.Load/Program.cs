@@ -14,7 +14,7 @@ using EstPortal.Bench.Load;
 // RSS, and the raw ECDSA P-256 signing rate of this machine for comparison.
 var options = BenchOptions.Parse(args);
 var app = AppUnderTest.Locate(options.AppDll);
-Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}");
+Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}   warm-up: {options.WarmupSeconds}s");
 Console.WriteLine(options.Postgres is null
     ? "database: SQLite (embedded)"
     : $"database: PostgreSQL (fresh database on {new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres).Host}), {options.Instances} instance(s), load spread round-robin");
@@ -26,6 +26,15 @@ await using var server = await AppUnderTest.StartAsync(app, options.Devices, opt
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.CsrCount);
+if (options.WarmupSeconds > 0)
+{
+    // Not measured: both paths run until the JIT has optimised them; a 10 s phase on a cold server spends a
+    // noticeable share of its CPU in the compiler.
+    var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+    await LoadRun.EnrollAsync(server, csrs, options.Connections, warmup, newConnectionPerRequest: false);
+    await LoadRun.CaCertsAsync(server, options.Connections, warmup, newConnectionPerRequest: false);
+    Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments and {options.WarmupSeconds}s of /cacerts, not measured");
+}
 var before = server.Sample();
 var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
 var afterEnroll = server.Sample();
