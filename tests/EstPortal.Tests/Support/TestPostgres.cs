@@ -52,7 +52,19 @@ public sealed class PostgresTestDatabase(string serverConnectionString, string n
         await connection.OpenAsync();
         await using var drop = connection.CreateCommand();
         drop.CommandText = $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)";
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                // An autovacuum worker (not ours to terminate) is visiting the fresh database; it leaves within moments.
+                await Task.Delay(250);
+            }
+        }
     }
 }
 
