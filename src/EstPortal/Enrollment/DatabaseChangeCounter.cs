@@ -9,7 +9,8 @@ namespace EstPortal.Enrollment;
 /// memory (the profile a label selects) can be reused until then without reading it again. On SQLite this is
 /// <c>PRAGMA data_version</c> on a connection of our own that never writes: its value changes whenever any other
 /// connection — this process's, the admin command's, another instance's — commits. Reading it costs a few
-/// microseconds, where a query through EF costs tens. On other databases there is no such counter and
+/// microseconds, where a query through EF costs tens. On PostgreSQL the value comes from
+/// <see cref="PostgresConfigurationListener"/> (LISTEN/NOTIFY on profile and CA changes). Where neither is available
 /// <see cref="Current"/> returns null: callers then read from the database every time.
 /// </summary>
 public sealed class DatabaseChangeCounter : IDisposable
@@ -17,9 +18,11 @@ public sealed class DatabaseChangeCounter : IDisposable
     private readonly SqliteConnection? _connection;
     private readonly SqliteCommand? _dataVersion;
     private readonly Lock _gate = new();
+    private readonly PostgresConfigurationListener? _postgres;
 
-    public DatabaseChangeCounter(IDbContextFactory<EstPortalDbContext> contexts)
+    public DatabaseChangeCounter(IDbContextFactory<EstPortalDbContext> contexts, IServiceProvider services)
     {
+        _postgres = services.GetService<PostgresConfigurationListener>();
         using var db = contexts.CreateDbContext();
         if (!db.Database.IsSqlite())
             return;
@@ -37,7 +40,7 @@ public sealed class DatabaseChangeCounter : IDisposable
     public long? Current()
     {
         if (_dataVersion is null)
-            return null;
+            return _postgres?.Version;
         lock (_gate)
             return (long)_dataVersion.ExecuteScalar()!;
     }

@@ -32,6 +32,8 @@ internal static class DatabaseRegistration
                 services.AddPooledDbContextFactory<PostgresEstPortalDbContext>((sp, db) =>
                     db.UseNpgsql(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<PostgresEstPortalDbContext>>();
+                services.AddSingleton<Enrollment.PostgresConfigurationListener>();
+                services.AddHostedService(sp => sp.GetRequiredService<Enrollment.PostgresConfigurationListener>());
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider {database.Provider}.");

@@ -109,6 +109,27 @@ public sealed class TwoInstancesOnPostgresTests
             Assert.Equal("CN=Second Root", second.Issuer);
         }
 
+        // A and B keep the default profile in memory; a policy change made on the third instance reaches them through
+        // PostgreSQL's NOTIFY within moments (not on the very next request: the notification follows the commit).
+        var counter = admin.Services.GetRequiredService<EstPortal.Enrollment.DatabaseChangeCounter>();
+        Assert.True(await EventuallyAsync(() => Task.FromResult(counter.Current() is not null)), "the in-process instance never started listening");
+        var before = counter.Current();
+        var profiles = admin.Services.GetRequiredService<ProfileAdmin>();
+        var current = (await profiles.FindAsync("default"))!;
+        var onlyP384 = current.Policy with { Keys = current.Policy.Keys with { AllowedCurves = ["P-384"] } };
+        Assert.True((await profiles.UpdateAsync("default", onlyP384, current.RequiresApproval, current.WrapBase64Lines, "test")).Succeeded);
+        Assert.True(await EventuallyAsync(() => Task.FromResult(counter.Current() != before)), "no notification arrived for the profile change");
+        var second2 = await admin.AddDeviceAsync("roaming-device-2");
+        foreach (var instance in new[] { a, b })
+        {
+            using var client = instance.CreateClient(instance.EstUrl);
+            Assert.True(await EventuallyAsync(async () =>
+            {
+                using var response = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=roaming-device-2").Base64, Basic(second2.Name, second2.Secret));
+                return response.StatusCode == HttpStatusCode.BadRequest;
+            }), $"{instance.EstUrl} still enrolls P-256 keys after the policy change");
+        }
+
         // An operator signed in on A keeps the session when the load balancer sends the next request to B.
         var op = await admin.AddOperatorAsync("roaming-operator@example.com", OperatorRoles.Operator);
         var cookies = new CookieContainer();
@@ -120,6 +141,19 @@ public sealed class TwoInstancesOnPostgresTests
         using var anonymous = PortalClient(b, new CookieContainer());
         using var refusedPage = await anonymous.GetAsync("/devices");
         Assert.Equal(HttpStatusCode.Redirect, refusedPage.StatusCode);
+    }
+
+    /// <summary>Polls for up to 5 s: for what crosses instances asynchronously.</summary>
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+                return true;
+            await Task.Delay(50);
+        }
+        return await condition();
     }
 
     /// <summary>Cookies are per host, not per port: one container plays a browser behind a load balancer.</summary>
