@@ -31,7 +31,8 @@ public sealed class ProfilePagesTests(PortalBrowserFixture fixture)
         await Expect(portal.ByTestId("csrattrs-base64")).ToBeVisibleAsync();
         await Expect(portal.ByTestId("profile-est-url")).ToHaveTextAsync($"{fixture.Host.EstUrl}/.well-known/est/plant");
         await portal.ScreenshotAsync("profile-new");
-        await portal.ByTestId("profile-save").ClickAsync();
+        // A click that lands while the live preview re-renders the form can be lost on a busy machine (seen once in CI).
+        await PortalPage.ClickUntilVisibleAsync(portal.ByTestId("profile-save"), portal.ByTestId("profile-heading"));
 
         await portal.Page.WaitForURLAsync("**/profiles/plant-floor");
         await Expect(portal.ByTestId("profile-heading")).ToHaveTextAsync("Profile plant-floor");
