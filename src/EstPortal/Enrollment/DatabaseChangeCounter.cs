@@ -20,9 +20,10 @@ public sealed class DatabaseChangeCounter : IDisposable
     private readonly Lock _gate = new();
     private readonly PostgresConfigurationListener? _postgres;
 
-    public DatabaseChangeCounter(IDbContextFactory<EstPortalDbContext> contexts, IServiceProvider services)
+    /// <param name="postgres">Registered only on PostgreSQL (DatabaseRegistration).</param>
+    public DatabaseChangeCounter(IDbContextFactory<EstPortalDbContext> contexts, PostgresConfigurationListener? postgres = null)
     {
-        _postgres = services.GetService<PostgresConfigurationListener>();
+        _postgres = postgres;
         using var db = contexts.CreateDbContext();
         if (!db.Database.IsSqlite())
             return;

@@ -47,7 +47,14 @@ public sealed class PostgresConfigurationListener(
             {
                 _listening = false;
                 logger.LogWarning(ex, "Listening for configuration changes on PostgreSQL failed; EST reads profiles on every request until it reconnects");
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
             finally
             {
