@@ -27,7 +27,7 @@ public sealed class CrashSafetyTests
             var ca = X509Certificate2.CreateFromPem((await EstPortalCli.RunAsync(dataDirectory, "ca", "export")).Stdout);
 
             var received = new ConcurrentBag<string>();
-            var estPort = FreePort();
+            var estPort = Loopback.FreePort();
             using (var server = StartServer(dataDirectory, estPort))
             {
                 using var client = Client(estPort, ca);
@@ -107,7 +107,7 @@ public sealed class CrashSafetyTests
         foreach (var argument in new[]
                  {
                      EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
+                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{Loopback.FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{Loopback.FreePort()}",
                      "--EstPortal:RateLimiting:Enabled=false",
                  })
             start.ArgumentList.Add(argument);
@@ -127,15 +127,7 @@ public sealed class CrashSafetyTests
             SslOptions =
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                        return false;
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(certificate));
-                },
+                    certificate is not null && Loopback.ChainsTo(ca, new X509Certificate2(certificate)),
             },
         })
         { BaseAddress = new Uri($"https://127.0.0.1:{estPort}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -165,10 +157,4 @@ public sealed class CrashSafetyTests
         return (await command.ExecuteScalarAsync())?.ToString();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -137,7 +137,7 @@ public sealed class Tls12EndpointTests
     [Fact]
     public async Task EstTls12Endpoint_RefusesTls13_AndServesEstOnTls12()
     {
-        var port = FreePort();
+        var port = Loopback.FreePort();
         using var host = EstPortalHost.Create(extraSettings: new() { ["Kestrel:Endpoints:EstTls12:Url"] = $"https://127.0.0.1:{port}" });
         await host.InitializeAsync();
 
@@ -153,10 +153,4 @@ public sealed class Tls12EndpointTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, portalPage.StatusCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

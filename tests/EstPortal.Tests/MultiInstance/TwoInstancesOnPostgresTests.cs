@@ -162,7 +162,7 @@ public sealed class TwoInstancesOnPostgresTests
         AllowAutoRedirect = false,
         UseCookies = true,
         CookieContainer = cookies,
-        SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null },
+        SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is not null && instance.ChainsToCa(new X509Certificate2(c)) },
     })
     { BaseAddress = new Uri(instance.PortalUrl) };
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Text;
 using EstPortal.Tests.Hosting;
+using EstPortal.Tests.Support;
 
 namespace EstPortal.Tests.Operations;
 
@@ -42,7 +43,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartAsync(params string[] settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-proc-" + Guid.NewGuid().ToString("N")[..12]);
-        var (portalPort, estPort, publicPort) = (FreePort(), FreePort(), FreePort());
+        var (portalPort, estPort, publicPort) = (Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
         var start = new ProcessStartInfo(EstPortalCli.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(EstPortalCli.AppPath),
@@ -158,19 +159,6 @@ internal sealed class AppProcess : IAsyncDisposable
         alive.EnsureSuccessStatusCode();
     }
 
-    private bool ChainsToCa(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
+    public bool ChainsToCa(X509Certificate2 certificate) => Loopback.ChainsTo(CaCertificate, certificate);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -34,9 +34,9 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
         _extraSettings = extraSettings ?? [];
         _provider = provider;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "estportal-test-" + Guid.NewGuid().ToString("N")[..12]);
-        PortalPort = FreePort();
-        EstPort = FreePort();
-        PublicPort = FreePort();
+        PortalPort = Loopback.FreePort();
+        EstPort = Loopback.FreePort();
+        PublicPort = Loopback.FreePort();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("EstPortal:DataDirectory", DataDirectory);
@@ -129,14 +129,7 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
 
     public HttpClient CreateEstClient(X509Certificate2? clientCertificate = null) => CreateClient(EstUrl, clientCertificate);
 
-    public bool ChainsToCa(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(CaCertificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    }
+    public bool ChainsToCa(X509Certificate2 certificate) => Loopback.ChainsTo(CaCertificate, certificate);
 
     /// <summary>
     /// A statement that goes around the app, straight into its database (SQLite file or PostgreSQL), as someone with
@@ -206,10 +199,4 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
