@@ -32,7 +32,7 @@ public sealed class EnrollmentMetrics
     public void Enrolled(EnrollmentRequest request, EnrollmentResult result, TimeSpan elapsed)
     {
         var operation = OperationOf(request.Kind);
-        var outcome = result.Certificate is not null ? "issued" : result.IsPending ? "pending" : "refused";
+        var outcome = result.CertificateDer is not null ? "issued" : result.IsPending ? "pending" : "refused";
         _enrollments.Add(1,
             new KeyValuePair<string, object?>("profile", request.Profile.Name),
             new KeyValuePair<string, object?>("operation", operation),

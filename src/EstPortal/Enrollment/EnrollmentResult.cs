@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace EstPortal.Enrollment;
 
 public enum EnrollmentKind
@@ -26,18 +24,18 @@ public enum EnrollmentFailure
 public sealed record ServerGeneratedKey(byte[] Content, bool Encrypted);
 
 /// <summary>
-/// The outcome the EST layer turns into HTTP: a certificate (and, for serverkeygen, its key), a pending approval
+/// The outcome the EST layer turns into HTTP: a certificate's DER (and, for serverkeygen, its key), a pending approval
 /// (202 with Retry-After, RFC 7030 §4.2.3), or a failure kind with a reason for the client.
 /// </summary>
 public sealed record EnrollmentResult(
-    X509Certificate2? Certificate,
+    byte[]? CertificateDer,
     EnrollmentFailure? Failure,
     string? Reason,
     int? RetryAfterSeconds = null,
     ServerGeneratedKey? Key = null)
 {
     public bool IsPending => RetryAfterSeconds is not null;
-    public static EnrollmentResult Issued(X509Certificate2 certificate, ServerGeneratedKey? key = null) => new(certificate, null, null, Key: key);
+    public static EnrollmentResult Issued(byte[] certificateDer, ServerGeneratedKey? key = null) => new(certificateDer, null, null, Key: key);
     public static EnrollmentResult Pending(int retryAfterSeconds, string reason) => new(null, null, reason, retryAfterSeconds);
     public static EnrollmentResult Refused(EnrollmentFailure failure, string reason) => new(null, failure, reason);
 }

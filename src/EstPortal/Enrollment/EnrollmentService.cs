@@ -141,7 +141,7 @@ public sealed class EnrollmentService(
             attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
         if (lost is not null)
             return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
-        return EnrollmentResult.Issued(issued.Certificate, key);
+        return EnrollmentResult.Issued(issued.Der, key);
     }
 
     private static readonly KeyPolicy KeyPolicyAcceptingAny = new() { AllowRsa = true, MinimumRsaBits = 0, AllowedCurves = ["P-256", "P-384", "P-521"] };

@@ -3,6 +3,7 @@ using EstPortal.Audit;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.DeviceAuth;
+using EstPortal.Pki;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Enrollment;
@@ -35,7 +36,7 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
                 return "the approved request has already been fetched";
         }
 
-        var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued.Certificate, cancellationToken)).Id;
+        var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued, cancellationToken)).Id;
         db.IssuedCertificates.Add(new IssuedCertificate
         {
             Id = Guid.NewGuid(),
@@ -43,13 +44,13 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
             CertificateAuthorityId = record.CertificateAuthorityId,
             ProfileId = request.Profile.Id,
             DeviceId = deviceId,
-            Subject = issued.Certificate.Subject,
-            SubjectAlternativeNames = DescribeSan(issued.Certificate),
+            Subject = issued.Subject.Name,
+            SubjectAlternativeNames = DescribeSan(issued.SubjectAlternativeName),
             Sha256Thumbprint = issued.Sha256Thumbprint,
             PublicKeySha256 = issued.PublicKeySha256,
-            CertificateDer = issued.Certificate.RawData,
-            NotBefore = issued.Certificate.NotBefore.ToUniversalTime(),
-            NotAfter = issued.Certificate.NotAfter.ToUniversalTime(),
+            CertificateDer = issued.Der,
+            NotBefore = issued.NotBefore,
+            NotAfter = issued.NotAfter,
             IssuedAt = time.GetUtcNow(),
             IssuedVia = caller.Actor,
             ReplacesCertificateId = caller.CertificateId,
@@ -64,22 +65,21 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
     /// name is taken or absent), so the device shows up in the portal and can re-enroll later. "Taken" includes a
     /// device staged by another issuance of the same unit of work, not yet saved.
     /// </summary>
-    private async Task<Device> RegisterDeviceForTokenAsync(EstPortalDbContext db, X509Certificate2 certificate, CancellationToken cancellationToken)
+    private async Task<Device> RegisterDeviceForTokenAsync(EstPortalDbContext db, IssuedCertificateResult issued, CancellationToken cancellationToken)
     {
-        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var commonName = issued.Subject.GetCommonName();
         var name = string.IsNullOrWhiteSpace(commonName) || commonName.Length > 100 || commonName.Contains(':')
                    || db.Devices.Local.Any(d => d.Name == commonName)
                    || await db.Devices.AnyAsync(d => d.Name == commonName, cancellationToken)
-            ? $"device-{certificate.SerialNumber[..16].ToLowerInvariant()}"
+            ? $"device-{issued.SerialHex[..16].ToLowerInvariant()}"
             : commonName;
         var device = new Device { Id = Guid.NewGuid(), Name = name, Description = "Registered by bootstrap-token enrollment", CreatedAt = time.GetUtcNow() };
         db.Devices.Add(device);
         return device;
     }
 
-    private static string? DescribeSan(X509Certificate2 certificate)
+    private static string? DescribeSan(X509Extension? san)
     {
-        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
         if (san is null)
             return null;
         var names = Policy.GeneralNamesReader.TryRead(san.RawData);

@@ -97,21 +97,13 @@ internal sealed class EstRequestHandler(
         var result = await enrollment.EnrollAsync(
             new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
             context.RequestAborted);
-        try
-        {
-            return ToHttp(result, profile);
-        }
-        finally
-        {
-            // The answer holds the encoded bytes; releasing the native certificate now spares the finalizer thread.
-            result.Certificate?.Dispose();
-        }
+        return ToHttp(result, profile);
     }
 
     private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile) => result switch
     {
-        { Certificate: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.Encode([certificate]), profile.WrapBase64Lines),
-        { Certificate: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.Encode([certificate]), profile.WrapBase64Lines),
+        { CertificateDer: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
+        { CertificateDer: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
         // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
         { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
             new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),

@@ -54,28 +54,26 @@ public sealed class CertificateIssuer
             throw new IssuanceRefusedException("the certificate would have neither a subject nor a subjectAltName");
         }
 
-        var tbs = new CertificateRequest(request.Subject, publicKey, ca.HashAlgorithm);
-        // RFC 5280 §4.2.1.9: CA:false stated explicitly (and critical) so no relying party can mistake it for a CA.
-        tbs.CertificateExtensions.Add(new X509BasicConstraintsExtension(
-            certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         // Set by the CA, never taken from the CSR (RFC 7030 §4.2.1 leaves the choice of extensions to the CA).
-        // RSA: keyEncipherment; EC: keyAgreement (EC keys cannot encipher, RFC 5480 §3). Either lets the device's
-        // certificate receive an encrypted server-generated key (RFC 7030 §4.4.1.2) by key transport or ECDH.
-        tbs.CertificateExtensions.Add(new X509KeyUsageExtension(
-            X509KeyUsageFlags.DigitalSignature | (isRsa ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement),
-            critical: true));
-        tbs.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(UsagesFor(request.Purpose), critical: false));
-        tbs.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, critical: false));
-        tbs.CertificateExtensions.Add(AuthorityKeyIdentifier(ca.Certificate));
+        var extensions = new List<X509Extension>(8)
+        {
+            // RFC 5280 §4.2.1.9: CA:false stated explicitly (and critical) so no relying party can mistake it for a CA.
+            new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true),
+            // RSA: keyEncipherment; EC: keyAgreement (EC keys cannot encipher, RFC 5480 §3). Either lets the device's
+            // certificate receive an encrypted server-generated key (RFC 7030 §4.4.1.2) by key transport or ECDH.
+            new X509KeyUsageExtension(
+                X509KeyUsageFlags.DigitalSignature | (isRsa ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement),
+                critical: true),
+            new X509EnhancedKeyUsageExtension(UsagesFor(request.Purpose), critical: false),
+            new X509SubjectKeyIdentifierExtension(publicKey, critical: false),
+            AuthorityKeyIdentifier(ca.Certificate),
+        };
         if (subjectAltName is not null)
         {
-            tbs.CertificateExtensions.Add(subjectAltName);
+            extensions.Add(subjectAltName);
         }
 
-        foreach (var extension in RevocationPointers.ExtensionsFor(request))
-        {
-            tbs.CertificateExtensions.Add(extension);
-        }
+        extensions.AddRange(RevocationPointers.ExtensionsFor(request));
 
         // Never before the CA's own validity starts, never past its end: a chain whose CA expires first fails
         // validation anyway, and some clients reject children outliving their issuer.
@@ -85,15 +83,18 @@ public sealed class CertificateIssuer
         var notAfter = Min(CertificateTimes.TruncateToSeconds(now + request.Validity), caNotAfter);
 
         var serial = _serials.Next();
-        // Create already returns the certificate decoded from what was signed; decoding it a second time (OpenSSL
-        // d2i_X509 + X509_free) was one of the largest costs per enrollment.
-        var certificate = tbs.Create(ca.Certificate.SubjectName, ca.SignatureGenerator, notBefore, notAfter, serial);
+        var der = CertificateEncoder.Sign(ca.Certificate.SubjectName, ca.SignatureGenerator, ca.HashAlgorithm, serial,
+            notBefore, notAfter, request.Subject, subjectPublicKeyInfo, extensions);
 
         return new IssuedCertificateResult(
-            certificate,
+            der,
             SerialNumberGenerator.ToHex(serial),
-            Convert.ToHexString(SHA256.HashData(certificate.RawData)),
-            Convert.ToHexString(SHA256.HashData(subjectPublicKeyInfo)));
+            Convert.ToHexString(SHA256.HashData(der)),
+            Convert.ToHexString(SHA256.HashData(subjectPublicKeyInfo)),
+            request.Subject,
+            subjectAltName,
+            notBefore,
+            notAfter);
     }
 
     private static X509Extension? SingleSubjectAltName(IReadOnlyList<X509Extension>? extensions, bool subjectIsEmpty)

@@ -18,6 +18,14 @@ public static class CertsOnlyPkcs7
     public static byte[] Encode(IEnumerable<X509Certificate2> certificates)
     {
         ArgumentNullException.ThrowIfNull(certificates);
+        return EncodeDer(certificates.Select(c => c ?? throw new ArgumentNullException(nameof(certificates))).Select(c => c.RawData));
+    }
+
+    /// <param name="certificates">Each certificate's DER.</param>
+    /// <returns>DER-encoded ContentInfo.</returns>
+    public static byte[] EncodeDer(IEnumerable<byte[]> certificates)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -46,7 +54,7 @@ public static class CertsOnlyPkcs7
                     foreach (var certificate in certificates)
                     {
                         ArgumentNullException.ThrowIfNull(certificate, nameof(certificates));
-                        writer.WriteEncodedValue(certificate.RawData);
+                        writer.WriteEncodedValue(certificate);
                     }
                 }
 

@@ -35,18 +35,29 @@ internal static class SubjectKeyRules
 
     private static void EnsureRsa(PublicKey key)
     {
-        RSAParameters parameters;
+        // Read in managed code rather than imported into OpenSSL: the CA needs only the two integers (ADR 0010).
+        byte[] modulus;
+        byte[] exponent;
         try
         {
-            using var rsa = key.GetRSAPublicKey() ?? throw new CryptographicException("not an RSA key");
-            parameters = rsa.ExportParameters(includePrivateParameters: false);
+            // RFC 8017 §A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, in DER (RFC 3279 §2.3.1).
+            var reader = new AsnReader(key.EncodedKeyValue.RawData, AsnEncodingRules.DER);
+            var sequence = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
+            modulus = sequence.ReadIntegerBytes().ToArray();
+            exponent = sequence.ReadIntegerBytes().ToArray();
+            sequence.ThrowIfNotEmpty();
         }
-        catch (CryptographicException ex)
+        catch (AsnContentException ex)
         {
             throw new IssuanceRefusedException("the RSA public key cannot be read", ex);
         }
 
-        var modulus = parameters.Modulus ?? [];
+        if (modulus.Length == 0 || (modulus[0] & 0x80) != 0 || exponent.Length == 0 || (exponent[0] & 0x80) != 0)
+        {
+            throw new IssuanceRefusedException("the RSA public key cannot be read");
+        }
+
         var bits = BitLength(modulus);
         if (bits < MinimumRsaBits)
         {
@@ -59,7 +70,6 @@ internal static class SubjectKeyRules
         }
 
         // An even or trivial public exponent makes RSA insecure or non-functional (NIST SP 800-89 §5.3.3).
-        var exponent = parameters.Exponent ?? [];
         if (exponent.Length == 0 || (exponent[^1] & 1) == 0 || (BitLength(exponent) <= 1))
         {
             throw new IssuanceRefusedException("the RSA public exponent is invalid");
@@ -92,14 +102,9 @@ internal static class SubjectKeyRules
         var curveName = PublicKeyAlgorithms.DescribeAcceptedCurve(curveOid)
             ?? throw new IssuanceRefusedException($"key EC curve {curveOid} is not supported (use P-256, P-384 or P-521)");
 
-        try
+        if (!EcPublicPoint.IsValid(curveOid, key.EncodedKeyValue.RawData))
         {
-            // Importing checks that the point lies on the curve.
-            using var ecdsa = key.GetECDsaPublicKey() ?? throw new CryptographicException("not an EC key");
-        }
-        catch (CryptographicException ex)
-        {
-            throw new IssuanceRefusedException($"the EC public key is not a valid {curveName} point", ex);
+            throw new IssuanceRefusedException($"the EC public key is not a valid {curveName} point");
         }
     }
 

@@ -213,6 +213,57 @@ public sealed class CertificateIssuerTests : IDisposable
     }
 
     [Fact]
+    public void Issue_EcPointOffTheCurve_IsRefused()
+    {
+        // A CSR object carrying a P-256 point that is not on the curve (one bit of y flipped). CsrLoader would already
+        // refuse such a request, since its signature cannot verify; the CA checks again on its own (ADR 0010).
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var q = key.ExportParameters(false).Q;
+        byte[] point = [0x04, .. q.X!, .. q.Y!];
+        point[^1] ^= 0x01;
+        var real = new PublicKey(key);
+        var offCurve = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, point));
+        var csr = new CertificateRequest(new X500DistinguishedName("CN=off-curve"), offCurve, HashAlgorithmName.SHA256);
+
+        var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
+
+        Assert.Equal("the EC public key is not a valid P-256 point", ex.Message);
+    }
+
+    [Fact]
+    public void Issue_RsaKeyThatIsNotAnRsaPublicKeyStructure_IsRefused()
+    {
+        using var key = RSA.Create(2048);
+        var real = new PublicKey(key);
+        var garbage = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, [0x30, 0x03, 0x02, 0x01, 0x05]));
+        var csr = new CertificateRequest(new X500DistinguishedName("CN=bad-rsa"), garbage, HashAlgorithmName.SHA256);
+
+        var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
+
+        Assert.Equal("the RSA public key cannot be read", ex.Message);
+    }
+
+    [Fact]
+    public void Issue_RsaKeyWithEvenExponent_IsRefused()
+    {
+        using var key = RSA.Create(2048);
+        var modulus = key.ExportParameters(false).Modulus!;
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteIntegerUnsigned(modulus);
+            writer.WriteInteger(65536);
+        }
+        var real = new PublicKey(key);
+        var evenExponent = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, writer.Encode()));
+        var csr = new CertificateRequest(new X500DistinguishedName("CN=even-e"), evenExponent, HashAlgorithmName.SHA256);
+
+        var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
+
+        Assert.Equal("the RSA public exponent is invalid", ex.Message);
+    }
+
+    [Fact]
     public void Issue_Ed25519PublicKey_IsRefused()
     {
         // An Ed25519 SubjectPublicKeyInfo (RFC 8410 §4) with an arbitrary 32-byte key.
