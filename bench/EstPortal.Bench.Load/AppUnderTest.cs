@@ -6,7 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.Bench.Load;
 
-internal sealed record ServerSample(double CpuSeconds, double PeakRssMb, DateTime At);
+/// <param name="LoadGeneratorCpuSeconds">This process's own CPU time: the share of the cores the load takes to generate.</param>
+internal sealed record ServerSample(double CpuSeconds, double PeakRssMb, DateTime At, double LoadGeneratorCpuSeconds);
 
 /// <summary>
 /// The built app, started as its own process(es) exactly as an operator would run it: on a fresh data directory
@@ -160,7 +161,8 @@ internal sealed class AppUnderTest : IAsyncDisposable
             var hwm = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
             peakMb = Math.Max(peakMb, double.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
         }
-        return new ServerSample(cpu, peakMb, DateTime.UtcNow);
+        using var self = Process.GetCurrentProcess();
+        return new ServerSample(cpu, peakMb, DateTime.UtcNow, self.TotalProcessorTime.TotalSeconds);
     }
 
     public async ValueTask DisposeAsync()

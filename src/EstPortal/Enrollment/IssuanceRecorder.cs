@@ -26,7 +26,7 @@ public sealed record IssuanceToRecord(
 /// one by one so that one bad record cannot fail the others.
 /// </summary>
 public sealed class IssuanceRecorder(
-    IDbContextFactory<EstPortalDbContext> contexts,
+    IssuanceWriterContexts contexts,
     IssuanceStaging staging,
     EnrollmentMetrics metrics,
     ILogger<IssuanceRecorder> logger)
@@ -114,7 +114,7 @@ public sealed class IssuanceRecorder(
     /// <summary>One transaction for the whole group; the outcome of each record, in order.</summary>
     private async Task<string?[]> CommitAsync(IReadOnlyList<IssuanceToRecord> records)
     {
-        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await using var db = await contexts.CreateAsync();
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         // The audit head first, then the token and pending rows: the lock order every audited writer follows
         // (PostgreSQL; a no-op on SQLite, whose transaction already holds the write lock).

@@ -131,6 +131,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DatabaseChangeCounter>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IssuanceWriterContexts>();
         services.AddSingleton<IssuanceStaging>();
         services.AddSingleton<IssuanceRecorder>();
         services.AddSingleton<ServerKeyIssuance>();
