@@ -9,11 +9,13 @@ namespace EstPortal.Enrollment;
 /// <summary>
 /// Finds the profile an EST path selects (RFC 7030 §3.2.2): the label, or the default profile without one.
 /// The profile row (and whether its CA is retired) is read in one precompiled query and kept in memory only while
-/// <see cref="DatabaseChangeCounter"/> shows that nothing was committed since, so a change made in the portal, by the
-/// admin command or by another instance applies to the very next request. Without such a counter (not SQLite) every
-/// request reads the row. Parsed policies are kept per profile, keyed by the exact JSON text they came from.
+/// <see cref="ConfigurationVersion"/> shows that no profile or CA changed since, so a change made in the portal, by the
+/// admin command or by another instance applies to the very next request (on PostgreSQL: once its NOTIFY arrives),
+/// while the commits of enrollments themselves leave the kept profile in place. Without a version (e.g. PostgreSQL while its
+/// listener is not connected) every request reads the row. Parsed policies are kept per profile, keyed by the exact
+/// JSON text they came from.
 /// </summary>
-public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> contexts, DatabaseChangeCounter changes)
+public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> contexts, ConfigurationVersion configuration)
 {
     private sealed record ProfileRow(Guid Id, string Name, string? Label, Guid CertificateAuthorityId, string PolicyJson,
         bool RequiresApproval, bool WrapBase64Lines, bool CertificateAuthorityRetired);
@@ -37,14 +39,14 @@ public sealed class EnrollmentProfiles(IDbContextFactory<EstPortalDbContext> con
     // Per profile: the JSON last parsed and its policy. An edited profile has new JSON and is parsed again.
     private readonly ConcurrentDictionary<Guid, (string Json, CsrPolicy Policy)> _policies = new();
 
-    // Per label ("" for the default profile): the profile found and the change counter read just before finding it.
+    // Per label ("" for the default profile): the profile found and the configuration version read just before finding it.
     // Only labels that exist are kept, so a client trying made-up labels cannot grow this.
     private readonly ConcurrentDictionary<string, (long Version, ResolvedProfile Profile)> _resolved = new();
 
     public async Task<ResolvedProfile?> ResolveAsync(string? label, CancellationToken cancellationToken = default)
     {
         var key = label ?? "";
-        var version = changes.Current();
+        var version = configuration.Current();
         if (version is not null && _resolved.TryGetValue(key, out var kept) && kept.Version == version)
             return kept.Profile;
 

@@ -3,10 +3,10 @@ using Npgsql;
 namespace EstPortal.Enrollment;
 
 /// <summary>
-/// PostgreSQL's counterpart of SQLite's data_version for <see cref="DatabaseChangeCounter"/>: one connection per
-/// instance LISTENs on <c>estportal_configuration</c>, which a trigger notifies on every committed change to profiles
-/// or CAs (migration ConfigurationChangeNotifications). Each notification, and each (re)connection, advances the
-/// version. While not listening the version is null, so nothing is cached: a dropped connection costs speed, never
+/// Where <see cref="ConfigurationVersion"/> comes from on PostgreSQL (SQLite has a table that triggers advance instead):
+/// one connection per instance LISTENs on <c>estportal_configuration</c>, which a trigger notifies on every committed
+/// change to profiles or CAs (migration ConfigurationChangeNotifications). Each notification, and each (re)connection,
+/// advances the version. While not listening the version is null, so nothing is cached: a dropped connection costs speed, never
 /// freshness. A notification arrives a moment after the commit (milliseconds), so another instance's change reaches
 /// this one's next request after that moment, not before.
 /// </summary>

@@ -128,7 +128,7 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
-        services.AddSingleton<DatabaseChangeCounter>();
+        services.AddSingleton<ConfigurationVersion>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
         services.AddSingleton<IssuanceWriterContexts>();

@@ -1,12 +1,21 @@
+using System.Net;
+using EstPortal.Admin;
 using EstPortal.Data;
+using EstPortal.Enrollment;
 using EstPortal.Tests.Hosting;
 using EstPortal.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
+using static EstPortal.Tests.Support.EstCalls;
 
 namespace EstPortal.Tests.Data;
 
-/// <summary>Each provider's migrations build exactly the model the app uses, and PostgreSQL is migrated by the operator.</summary>
+/// <summary>
+/// Each provider's migrations build exactly the model the app uses, PostgreSQL is migrated by the operator, and a SQLite
+/// database an older version left is brought up to date at start-up.
+/// </summary>
 public sealed class MigrationTests
 {
     [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
@@ -19,6 +28,42 @@ public sealed class MigrationTests
         // A model change without a migration for this provider fails here, not on an operator's upgrade.
         Assert.False(db.Database.HasPendingModelChanges(), $"the {provider} migrations lag the model: add a migration under Migrations/{provider}");
         Assert.Equal(provider == DatabaseProvider.Postgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", db.Database.ProviderName);
+    }
+
+    [Fact]
+    public async Task Sqlite_DatabaseOfTheVersionBefore_GetsTheConfigurationVersionOnStart_AndKeepsItsData()
+    {
+        string dataDirectory;
+        NewDevice device;
+        using (var before = EstPortalHost.Create())
+        {
+            await before.InitializeAsync();
+            before.KeepDataDirectory = true;
+            dataDirectory = before.DataDirectory;
+            device = await before.AddDeviceAsync("upgraded-device");
+            await before.AddProfileAsync("upgraded", "upgraded");
+            // Back to the schema the previous version left: ConfigurationVersion's Down.
+            await using var db = await before.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+            var migrations = db.Database.GetMigrations().ToList();
+            var previous = migrations[migrations.FindIndex(m => m.EndsWith("_ConfigurationVersion", StringComparison.Ordinal)) - 1];
+            await db.GetService<IMigrator>().MigrateAsync(previous);
+            Assert.Equal(0, await ConfigurationVersionObjectsAsync(before.DatabasePath));
+        }
+
+        using var after = EstPortalHost.Create(dataDirectory);
+        await after.InitializeAsync();
+
+        Assert.Equal(7, await ConfigurationVersionObjectsAsync(after.DatabasePath));
+        var version = after.Services.GetRequiredService<ConfigurationVersion>();
+        var first = version.Current();
+        Assert.NotNull(first);
+        var profiles = after.Services.GetRequiredService<ProfileAdmin>();
+        var upgraded = (await profiles.FindAsync("upgraded"))!;
+        Assert.True((await profiles.UpdateAsync("upgraded", upgraded.Policy, requiresApproval: true, upgraded.WrapBase64Lines, "test")).Succeeded);
+        Assert.NotEqual(first, version.Current());
+        using var client = after.CreateEstClient();
+        using var enrolled = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=upgraded-device").Base64, Basic(device.Name, device.Secret));
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
     }
 
     [RequiresPostgresFact]
@@ -62,6 +107,19 @@ public sealed class MigrationTests
             if (Directory.Exists(dataDirectory))
                 Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>The ConfigurationVersion table and its six triggers, as far as they exist.</summary>
+    private static async Task<long> ConfigurationVersionObjectsAsync(string databasePath)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        count.CommandText = """
+            SELECT COUNT(*) FROM sqlite_master
+            WHERE (type = 'table' AND name = 'ConfigurationVersion') OR (type = 'trigger' AND name LIKE '%_configuration_version_%')
+            """;
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     private static async Task<long> CountKeyRingAsync(PostgresTestDatabase database)

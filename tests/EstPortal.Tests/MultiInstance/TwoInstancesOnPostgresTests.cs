@@ -111,14 +111,14 @@ public sealed class TwoInstancesOnPostgresTests
 
         // A and B keep the default profile in memory; a policy change made on the third instance reaches them through
         // PostgreSQL's NOTIFY within moments (not on the very next request: the notification follows the commit).
-        var counter = admin.Services.GetRequiredService<EstPortal.Enrollment.DatabaseChangeCounter>();
-        Assert.True(await EventuallyAsync(() => Task.FromResult(counter.Current() is not null)), "the in-process instance never started listening");
-        var before = counter.Current();
+        var version = admin.Services.GetRequiredService<EstPortal.Enrollment.ConfigurationVersion>();
+        Assert.True(await EventuallyAsync(() => Task.FromResult(version.Current() is not null)), "the in-process instance never started listening");
+        var before = version.Current();
         var profiles = admin.Services.GetRequiredService<ProfileAdmin>();
         var current = (await profiles.FindAsync("default"))!;
         var onlyP384 = current.Policy with { Keys = current.Policy.Keys with { AllowedCurves = ["P-384"] } };
         Assert.True((await profiles.UpdateAsync("default", onlyP384, current.RequiresApproval, current.WrapBase64Lines, "test")).Succeeded);
-        Assert.True(await EventuallyAsync(() => Task.FromResult(counter.Current() != before)), "no notification arrived for the profile change");
+        Assert.True(await EventuallyAsync(() => Task.FromResult(version.Current() != before)), "no notification arrived for the profile change");
         var second2 = await admin.AddDeviceAsync("roaming-device-2");
         foreach (var instance in new[] { a, b })
         {
