@@ -27,6 +27,7 @@ internal static class DatabaseRegistration
                 services.AddPooledDbContextFactory<SqliteEstPortalDbContext>((sp, db) =>
                     db.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<SqliteEstPortalDbContext>>();
+                services.AddHostedService<Enrollment.WalCheckpointer>();
                 break;
             case DatabaseProvider.Postgres:
                 services.AddPooledDbContextFactory<PostgresEstPortalDbContext>((sp, db) =>

@@ -8,6 +8,7 @@ using EstPortal.Data;
 using EstPortal.Enrollment;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EstPortal.Tests.Support;
@@ -25,11 +26,11 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
     private readonly DatabaseProvider _provider;
     private PostgresTestDatabase? _postgres;
 
-    public EstPortalHost() : this(null, null, null, DatabaseProvider.Sqlite) { }
+    public EstPortalHost() : this(null, null, null, DatabaseProvider.Sqlite, null) { }
 
     // Not public: an xunit class fixture must have exactly one public constructor. Use Create(...).
     private EstPortalHost(string? dataDirectory, Dictionary<string, string?>? extraSettings, Microsoft.Extensions.Logging.ILoggerProvider? logs,
-        DatabaseProvider provider)
+        DatabaseProvider provider, Action<IServiceCollection>? services)
     {
         _extraSettings = extraSettings ?? [];
         _provider = provider;
@@ -56,13 +57,19 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
                 web.UseSetting(key, value);
             if (logs is not null)
                 web.ConfigureLogging(l => l.AddProvider(logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace));
+            if (services is not null)
+                web.ConfigureTestServices(services);
         });
     }
 
-    /// <summary>A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings.</summary>
+    /// <summary>
+    /// A host on a given data directory (e.g. one an admin command prepared) and/or with extra settings; <paramref name="services"/>
+    /// replaces registrations (a seam around the real thing, e.g. to hold back a disk sync).
+    /// </summary>
     public static EstPortalHost Create(string? dataDirectory = null, Dictionary<string, string?>? extraSettings = null,
-        Microsoft.Extensions.Logging.ILoggerProvider? logs = null, DatabaseProvider provider = DatabaseProvider.Sqlite) =>
-        new(dataDirectory, extraSettings, logs, provider);
+        Microsoft.Extensions.Logging.ILoggerProvider? logs = null, DatabaseProvider provider = DatabaseProvider.Sqlite,
+        Action<IServiceCollection>? services = null) =>
+        new(dataDirectory, extraSettings, logs, provider, services);
 
     /// <summary>A host on the given provider, started (for provider theories: <c>await using var host = await EstPortalHost.StartAsync(provider)</c>).</summary>
     public static async Task<EstPortalHost> StartAsync(DatabaseProvider provider, Dictionary<string, string?>? extraSettings = null)
