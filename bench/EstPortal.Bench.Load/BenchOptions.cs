@@ -5,7 +5,9 @@ namespace EstPortal.Bench.Load;
 /// <param name="Postgres">A PostgreSQL server connection string whose role may create databases; null for SQLite.</param>
 /// <param name="Instances">App processes sharing the database (PostgreSQL only); load is spread over them round-robin.</param>
 /// <param name="WarmupSeconds">Unmeasured enrollment and /cacerts load first, so that the measured phases see a warm
-/// server (tiered JIT has promoted the hot paths), as a production server is after its first minutes.</param>
+/// server (tiered JIT has promoted the hot paths), as a production server is after its first minutes. 30 s by default:
+/// with 5 s the JIT's background compiler still used ~28 % of all CPU during the measured enrollment phase (perf), and
+/// an enrollment measured 2.6 ms of server CPU instead of the steady 1.6 ms (bench/est-load-profile.md).</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
     int WarmupSeconds)
 {
@@ -14,7 +16,7 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new BenchOptions(Int("--connections", 64), Int("--seconds", 15), Int("--devices", 64), Int("--csrs", 60_000), Value("--app"),
-            Value("--postgres"), Int("--instances", 1), Int("--warmup", 5));
+            Value("--postgres"), Int("--instances", 1), Int("--warmup", 30));
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

@@ -221,9 +221,7 @@ public sealed class CertificateIssuerTests : IDisposable
         var q = key.ExportParameters(false).Q;
         byte[] point = [0x04, .. q.X!, .. q.Y!];
         point[^1] ^= 0x01;
-        var real = new PublicKey(key);
-        var offCurve = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, point));
-        var csr = new CertificateRequest(new X500DistinguishedName("CN=off-curve"), offCurve, HashAlgorithmName.SHA256);
+        var csr = CsrWithKeyValue("CN=off-curve", key, point);
 
         var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
 
@@ -234,9 +232,7 @@ public sealed class CertificateIssuerTests : IDisposable
     public void Issue_RsaKeyThatIsNotAnRsaPublicKeyStructure_IsRefused()
     {
         using var key = RSA.Create(2048);
-        var real = new PublicKey(key);
-        var garbage = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, [0x30, 0x03, 0x02, 0x01, 0x05]));
-        var csr = new CertificateRequest(new X500DistinguishedName("CN=bad-rsa"), garbage, HashAlgorithmName.SHA256);
+        var csr = CsrWithKeyValue("CN=bad-rsa", key, [0x30, 0x03, 0x02, 0x01, 0x05]);
 
         var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
 
@@ -254,13 +250,19 @@ public sealed class CertificateIssuerTests : IDisposable
             writer.WriteIntegerUnsigned(modulus);
             writer.WriteInteger(65536);
         }
-        var real = new PublicKey(key);
-        var evenExponent = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, writer.Encode()));
-        var csr = new CertificateRequest(new X500DistinguishedName("CN=even-e"), evenExponent, HashAlgorithmName.SHA256);
+        var csr = CsrWithKeyValue("CN=even-e", key, writer.Encode());
 
         var ex = Assert.Throws<IssuanceRefusedException>(() => _issuer.Issue(_ca, Request(csr, TimeSpan.FromDays(30))));
 
         Assert.Equal("the RSA public exponent is invalid", ex.Message);
+    }
+
+    /// <summary>A CSR object whose public key has <paramref name="key"/>'s algorithm and parameters but other key bits.</summary>
+    private static CertificateRequest CsrWithKeyValue(string subject, AsymmetricAlgorithm key, byte[] keyValue)
+    {
+        var real = new PublicKey(key);
+        var altered = new PublicKey(real.Oid, real.EncodedParameters, new AsnEncodedData(real.Oid, keyValue));
+        return new CertificateRequest(new X500DistinguishedName(subject), altered, HashAlgorithmName.SHA256);
     }
 
     [Fact]
