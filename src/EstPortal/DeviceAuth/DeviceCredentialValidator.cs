@@ -1,14 +1,20 @@
+using System.Collections.Concurrent;
 using EstPortal.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.DeviceAuth;
 
 /// <summary>
-/// A device name and its credential secret (HTTP Basic user name and password). Read from the database on every
-/// request, so a disabled device or credential is refused at once; the query is compiled once per app.
+/// A device name and its credential secret (HTTP Basic user name and password). A device's active credential hashes are
+/// kept in memory only while <see cref="CredentialVersion"/> shows no change to any device or credential since they were
+/// read, so a disabled device or credential is refused on the very next request, by any instance or process that made
+/// the change; without such a version (PostgreSQL) they are read on every request. The query is compiled once per app.
 /// </summary>
-public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbContext> contexts)
+public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbContext> contexts, CredentialVersion versions)
 {
+    // Devices that exist only (a client trying made-up names cannot grow this); a fleet beyond this starts over.
+    private const int MaxKept = 250_000;
+
     private sealed record ActiveCredential(Guid Id, byte[] SecretHash);
 
     private sealed record DeviceWithCredentials(Guid Id, string Name, bool Disabled, List<ActiveCredential> Credentials);
@@ -21,10 +27,11 @@ public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbConte
                 d.Credentials.Where(c => c.DisabledAt == null).Select(c => new ActiveCredential(c.Id, c.SecretHash)).ToList()))
             .FirstOrDefault());
 
+    private readonly ConcurrentDictionary<string, (long Version, DeviceWithCredentials Device)> _kept = new(StringComparer.Ordinal);
+
     public async Task<DeviceAuthResult> ValidateAsync(BasicCredentials credentials, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var device = await DeviceByName(db, credentials.UserName);
+        var device = await FindAsync(credentials.UserName, cancellationToken);
         if (device is null)
             return DeviceAuthResult.NotRecognised;
 
@@ -41,5 +48,22 @@ public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbConte
             return DeviceAuthResult.Refused($"device '{device.Name}' is disabled", $"credential:{device.Name}");
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.DeviceCredential, $"credential:{device.Name}", device.Id, device.Name));
+    }
+
+    private async Task<DeviceWithCredentials?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        var version = versions.Current();
+        if (version is not null && _kept.TryGetValue(name, out var kept) && kept.Version == version)
+            return kept.Device;
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var device = await DeviceByName(db, name);
+        if (device is not null && version is { } read)
+        {
+            if (_kept.Count >= MaxKept)
+                _kept.Clear();
+            _kept[name] = (read, device);
+        }
+        return device;
     }
 }

@@ -1,5 +1,4 @@
 using EstPortal.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Enrollment;
@@ -18,9 +17,7 @@ namespace EstPortal.Enrollment;
 /// </summary>
 public sealed class ConfigurationVersion : IDisposable
 {
-    private readonly SqliteConnection? _connection;
-    private readonly Lock _gate = new();
-    private SqliteCommand? _read;
+    private readonly SqliteVersionRow? _sqlite;
     private readonly PostgresConfigurationListener? _postgres;
 
     /// <param name="postgres">Registered only on PostgreSQL (DatabaseRegistration).</param>
@@ -28,10 +25,8 @@ public sealed class ConfigurationVersion : IDisposable
     {
         _postgres = postgres;
         using var db = contexts.CreateDbContext();
-        if (!db.Database.IsSqlite())
-            return;
-        _connection = new SqliteConnection(db.Database.GetConnectionString());
-        _connection.Open();
+        if (db.Database.IsSqlite())
+            _sqlite = new SqliteVersionRow(db.Database.GetConnectionString()!, "ConfigurationVersion");
     }
 
     /// <summary>
@@ -39,51 +34,7 @@ public sealed class ConfigurationVersion : IDisposable
     /// such value (yet). Read it <em>before</em> reading the data it is to guard: a commit in between then makes the next
     /// value differ.
     /// </summary>
-    public long? Current()
-    {
-        if (_connection is null)
-            return _postgres?.Version;
-        lock (_gate)
-        {
-            try
-            {
-                _read ??= Prepare(_connection);
-                // No row (someone deleted it) gives null: nothing is cached, never a stale profile.
-                return _read.ExecuteScalar() is long value ? value : null;
-            }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_ERROR)
-            {
-                // "no such table": this singleton is built before start-up migrates a fresh database. Prepared again on
-                // the next call; until then nothing is cached.
-                _read?.Dispose();
-                _read = null;
-                return null;
-            }
-        }
-    }
+    public long? Current() => _sqlite is not null ? _sqlite.Read() : _postgres?.Version;
 
-    private static SqliteCommand Prepare(SqliteConnection connection)
-    {
-        var read = connection.CreateCommand();
-        read.CommandText = """SELECT "Value" FROM "ConfigurationVersion" WHERE "Id" = 1""";
-        try
-        {
-            read.Prepare();
-            return read;
-        }
-        catch
-        {
-            read.Dispose();
-            throw;
-        }
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _read?.Dispose();
-            _connection?.Dispose();
-        }
-    }
+    public void Dispose() => _sqlite?.Dispose();
 }

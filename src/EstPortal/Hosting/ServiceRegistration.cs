@@ -129,6 +129,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
         services.AddSingleton<ConfigurationVersion>();
+        services.AddSingleton<CredentialVersion>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
         services.AddSingleton<IssuanceWriterContexts>();
