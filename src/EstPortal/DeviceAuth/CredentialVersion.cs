@@ -1,6 +1,4 @@
-using EstPortal.Data;
-using EstPortal.Enrollment;
-using Microsoft.EntityFrameworkCore;
+using EstPortal.Hosting;
 
 namespace EstPortal.DeviceAuth;
 
@@ -13,12 +11,7 @@ public sealed class CredentialVersion : IDisposable
 {
     private readonly SqliteVersionRow? _sqlite;
 
-    public CredentialVersion(IDbContextFactory<EstPortalDbContext> contexts)
-    {
-        using var db = contexts.CreateDbContext();
-        if (db.Database.IsSqlite())
-            _sqlite = new SqliteVersionRow(db.Database.GetConnectionString()!, "CredentialVersion");
-    }
+    public CredentialVersion(DatabaseConnection database) => _sqlite = SqliteVersionRow.For(database, "CredentialVersion");
 
     /// <summary>Read it <em>before</em> reading the credentials it is to guard.</summary>
     public long? Current() => _sqlite?.Read();

@@ -1,5 +1,4 @@
-using EstPortal.Data;
-using Microsoft.EntityFrameworkCore;
+using EstPortal.Hosting;
 
 namespace EstPortal.Enrollment;
 
@@ -21,12 +20,10 @@ public sealed class ConfigurationVersion : IDisposable
     private readonly PostgresConfigurationListener? _postgres;
 
     /// <param name="postgres">Registered only on PostgreSQL (DatabaseRegistration).</param>
-    public ConfigurationVersion(IDbContextFactory<EstPortalDbContext> contexts, PostgresConfigurationListener? postgres = null)
+    public ConfigurationVersion(DatabaseConnection database, PostgresConfigurationListener? postgres = null)
     {
         _postgres = postgres;
-        using var db = contexts.CreateDbContext();
-        if (db.Database.IsSqlite())
-            _sqlite = new SqliteVersionRow(db.Database.GetConnectionString()!, "ConfigurationVersion");
+        _sqlite = SqliteVersionRow.For(database, "ConfigurationVersion");
     }
 
     /// <summary>

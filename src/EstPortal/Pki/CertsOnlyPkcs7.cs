@@ -18,7 +18,8 @@ public static class CertsOnlyPkcs7
     public static byte[] Encode(IEnumerable<X509Certificate2> certificates)
     {
         ArgumentNullException.ThrowIfNull(certificates);
-        return EncodeDer(certificates.Select(c => c ?? throw new ArgumentNullException(nameof(certificates))).Select(c => c.RawData));
+        // A null certificate becomes a null DER, which EncodeDer refuses.
+        return EncodeDer(certificates.Select(c => c?.RawData!));
     }
 
     /// <param name="certificates">Each certificate's DER.</param>

@@ -1,6 +1,7 @@
+using EstPortal.Data;
 using Microsoft.Data.Sqlite;
 
-namespace EstPortal.Enrollment;
+namespace EstPortal.Hosting;
 
 /// <summary>
 /// The value of a one-row version table that triggers advance (migrations ConfigurationVersion, CredentialVersion),
@@ -14,7 +15,11 @@ internal sealed class SqliteVersionRow : IDisposable
     private readonly Lock _gate = new();
     private SqliteCommand? _read;
 
-    public SqliteVersionRow(string connectionString, string table)
+    /// <summary>The row of <paramref name="table"/> on SQLite; null on any other database.</summary>
+    public static SqliteVersionRow? For(DatabaseConnection database, string table) =>
+        database.Provider == DatabaseProvider.Sqlite ? new SqliteVersionRow(database.ConnectionString, table) : null;
+
+    private SqliteVersionRow(string connectionString, string table)
     {
         _table = table;
         _connection = new SqliteConnection(connectionString);
