@@ -12,6 +12,7 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.HasIndex(d => d.CreatedAt);
         builder.Property(d => d.Name).HasMaxLength(128);
         builder.Property(d => d.Description).HasMaxLength(1024);
+        builder.Property(d => d.SubjectAltNamePatterns).HasMaxLength(8192);
         builder.HasMany(d => d.Credentials).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Certificates).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -305,6 +305,10 @@ namespace EstPortal.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("SubjectAltNamePatterns")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");

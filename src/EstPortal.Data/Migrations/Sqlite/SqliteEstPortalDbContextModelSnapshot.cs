@@ -298,6 +298,10 @@ namespace EstPortal.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SubjectAltNamePatterns")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");

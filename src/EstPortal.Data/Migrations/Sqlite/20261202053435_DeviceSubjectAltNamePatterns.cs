@@ -1,0 +1,29 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EstPortal.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class DeviceSubjectAltNamePatterns : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SubjectAltNamePatterns",
+                table: "Devices",
+                type: "TEXT",
+                maxLength: 8192,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SubjectAltNamePatterns",
+                table: "Devices");
+        }
+    }
+}
