@@ -36,7 +36,7 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
     public async Task<AdminResult<NewBootstrapToken>> IssueAsync(BootstrapTokenRequest request, string actor, CancellationToken cancellationToken = default)
     {
         var (lifetime, deviceName, note) = (request.Lifetime, request.DeviceName, request.Note);
-        if (request.SubjectPattern is { } pattern && Enrollment.TokenSubjectRule.Validate(pattern) is { } patternError)
+        if (request.SubjectPattern is { } pattern && Enrollment.CallerRules.TokenSubjectRule.Validate(pattern) is { } patternError)
             return AdminResult<NewBootstrapToken>.Fail(patternError);
         if (lifetime < MinLifetime || lifetime > MaxLifetime)
             return AdminResult<NewBootstrapToken>.Fail("A token lives between 1 minute and 90 days.");

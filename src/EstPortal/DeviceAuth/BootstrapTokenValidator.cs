@@ -16,7 +16,7 @@ public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext
         // Tokens carry 256 random bits, so looking one up by its hash reveals nothing an attacker can use.
         var token = await db.BootstrapTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.TokenHash, t.UsedAt, t.RevokedAt, t.ExpiresAt, t.DeviceId, t.ProfileId, t.SubjectPattern, DeviceName = t.Device != null ? t.Device.Name : null, DeviceDisabled = t.Device != null && t.Device.Disabled })
+            .Select(t => new { t.Id, t.TokenHash, t.UsedAt, t.RevokedAt, t.ExpiresAt, t.DeviceId, t.ProfileId, t.SubjectPattern, DeviceName = t.Device != null ? t.Device.Name : null, DevicePatterns = t.Device != null ? t.Device.SubjectAltNamePatterns : null, DeviceDisabled = t.Device != null && t.Device.Disabled })
             .FirstOrDefaultAsync(cancellationToken);
         if (token is null || !DeviceSecrets.Matches(credentials.Password, token.TokenHash))
             return DeviceAuthResult.NotRecognised;
@@ -32,7 +32,7 @@ public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext
             return DeviceAuthResult.Refused($"device '{token.DeviceName}' is disabled", actor);
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.BootstrapToken, actor, token.DeviceId, token.DeviceName, TokenId: token.Id,
-            TokenProfileId: token.ProfileId, TokenSubjectPattern: token.SubjectPattern));
+            TokenProfileId: token.ProfileId, TokenSubjectPattern: token.SubjectPattern, DeviceSubjectAltNamePatterns: token.DevicePatterns));
     }
 
     /// <summary>

@@ -17,7 +17,14 @@ public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbCont
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var issued = await db.IssuedCertificates.AsNoTracking()
             .Where(c => c.Sha256Thumbprint == thumbprint)
-            .Select(c => new { c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, DeviceName = c.Device != null ? c.Device.Name : null, DeviceDisabled = c.Device != null && c.Device.Disabled })
+            .Select(c => new
+            {
+                c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, c.ProfileId,
+                ProfileName = db.EnrollmentProfiles.Where(p => p.Id == c.ProfileId).Select(p => p.Name).FirstOrDefault(),
+                DeviceName = c.Device != null ? c.Device.Name : null,
+                DevicePatterns = c.Device != null ? c.Device.SubjectAltNamePatterns : null,
+                DeviceDisabled = c.Device != null && c.Device.Disabled,
+            })
             .FirstOrDefaultAsync(cancellationToken);
         if (issued is null)
             return DeviceAuthResult.Refused("the client certificate was not issued by this server", $"certificate:{certificate.SerialNumber} (unknown)", forbidden: false);
@@ -32,6 +39,7 @@ public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbCont
             return DeviceAuthResult.Refused($"device '{issued.DeviceName}' is disabled", actor);
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.ClientCertificate, actor, issued.DeviceId, issued.DeviceName,
-            CertificateId: issued.Id, Certificate: certificate));
+            CertificateId: issued.Id, Certificate: certificate, DeviceSubjectAltNamePatterns: issued.DevicePatterns,
+            CertificateProfileId: issued.ProfileId, CertificateProfileName: issued.ProfileName));
     }
 }

@@ -17,13 +17,13 @@ public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbConte
 
     private sealed record ActiveCredential(Guid Id, byte[] SecretHash);
 
-    private sealed record DeviceWithCredentials(Guid Id, string Name, bool Disabled, List<ActiveCredential> Credentials);
+    private sealed record DeviceWithCredentials(Guid Id, string Name, bool Disabled, string? SubjectAltNamePatterns, List<ActiveCredential> Credentials);
 
     // Per instance, not static: a compiled query is bound to the model (provider) it first ran on.
     private readonly Func<EstPortalDbContext, string, Task<DeviceWithCredentials?>> DeviceByName =
         EF.CompileAsyncQuery((EstPortalDbContext db, string name) => db.Devices.AsNoTracking()
             .Where(d => d.Name == name)
-            .Select(d => new DeviceWithCredentials(d.Id, d.Name, d.Disabled,
+            .Select(d => new DeviceWithCredentials(d.Id, d.Name, d.Disabled, d.SubjectAltNamePatterns,
                 d.Credentials.Where(c => c.DisabledAt == null).Select(c => new ActiveCredential(c.Id, c.SecretHash)).ToList()))
             .FirstOrDefault());
 
@@ -47,7 +47,8 @@ public sealed class DeviceCredentialValidator(IDbContextFactory<EstPortalDbConte
         if (device.Disabled)
             return DeviceAuthResult.Refused($"device '{device.Name}' is disabled", $"credential:{device.Name}");
 
-        return DeviceAuthResult.Success(new EstCaller(EstCallerKind.DeviceCredential, $"credential:{device.Name}", device.Id, device.Name));
+        return DeviceAuthResult.Success(new EstCaller(EstCallerKind.DeviceCredential, $"credential:{device.Name}", device.Id, device.Name,
+            DeviceSubjectAltNamePatterns: device.SubjectAltNamePatterns));
     }
 
     private async Task<DeviceWithCredentials?> FindAsync(string name, CancellationToken cancellationToken)

@@ -7,7 +7,11 @@ public enum EstCallerKind
     ClientCertificate,
 }
 
-/// <summary>Who is asking, once authenticated. <see cref="Actor"/> is what the audit log shows.</summary>
+/// <summary>
+/// Who is asking, once authenticated. <see cref="Actor"/> is what the audit log shows. The device's identity (its name and
+/// <see cref="DeviceSubjectAltNamePatterns"/>, as stored), a token's limits and the profile a presented certificate was
+/// issued under are what the caller rules (Enrollment/CallerRules) bound the request by.
+/// </summary>
 public sealed record EstCaller(
     EstCallerKind Kind,
     string Actor,
@@ -17,7 +21,10 @@ public sealed record EstCaller(
     Guid? CertificateId = null,
     System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate = null,
     Guid? TokenProfileId = null,
-    string? TokenSubjectPattern = null);
+    string? TokenSubjectPattern = null,
+    string? DeviceSubjectAltNamePatterns = null,
+    Guid? CertificateProfileId = null,
+    string? CertificateProfileName = null);
 
 /// <summary>
 /// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a

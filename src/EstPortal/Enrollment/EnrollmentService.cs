@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using EstPortal.Audit;
 using EstPortal.Data.Entities;
 using EstPortal.DeviceAuth;
+using EstPortal.Enrollment.CallerRules;
 using EstPortal.Hosting;
 using EstPortal.Pki;
 using EstPortal.Est.Framing;
@@ -13,8 +14,9 @@ namespace EstPortal.Enrollment;
 
 /// <summary>
 /// The one enrollment pipeline for simpleenroll, simplereenroll and serverkeygen, in a fixed order: authenticate →
-/// may this method use this profile → load the CSR → proof-of-possession linking → re-enrollment identity → policy →
-/// approval → sign → record → answer. The issuance record commits before the certificate is handed back, so a
+/// may this caller use this profile (caller rules) → load the CSR → may this caller ask for these names (caller rules:
+/// token pattern, device identity, re-enrollment identity) → proof-of-possession linking → policy → approval → sign →
+/// record → answer. The issuance record commits before the certificate is handed back, so a
 /// certificate a client receives is always in the database. Every attempt is audited with its outcome and reason.
 /// </summary>
 public sealed class EnrollmentService(
@@ -54,10 +56,8 @@ public sealed class EnrollmentService(
         attempt = attempt.WithCaller(caller);
         var policy = request.Profile.Policy;
 
-        if (CsrPolicyEvaluator.CheckAuthentication(policy, MethodOf(caller.Kind)) is { } notAllowed)
-            return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, notAllowed.Reason, cancellationToken);
-        if (caller.TokenProfileId is { } tokenProfile && tokenProfile != request.Profile.Id)
-            return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, "this bootstrap token was issued for another enrollment profile (label)", cancellationToken);
+        if (CallerRuleSet.CheckCaller(new CallerRequest(caller, request.Kind, request.Profile)) is { } mayNotUse)
+            return await attempt.RefuseAsync(mayNotUse.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.BadRequest, mayNotUse.Message, cancellationToken);
 
         if (request.CsrDer is null)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, request.FramingError ?? "the request body is empty", cancellationToken);
@@ -72,27 +72,11 @@ public sealed class EnrollmentService(
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
         }
 
-        if (caller.TokenSubjectPattern is { } subjectPattern && !TokenSubjectRule.Matches(subjectPattern, csr.SubjectName))
-            return await attempt.RefuseAsync(EnrollmentFailure.BadRequest,
-                $"the CSR's CN '{csr.SubjectName.GetCommonName()}' does not match this bootstrap token's subject pattern {subjectPattern}", cancellationToken);
+        if (CallerRuleSet.CheckCsr(new CallerRequest(caller, request.Kind, request.Profile, csr)) is { } mayNotAsk)
+            return await attempt.RefuseAsync(mayNotAsk.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.BadRequest, mayNotAsk.Message, cancellationToken);
 
         if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request.TlsUnique) is { } linkingFailure)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, linkingFailure, cancellationToken);
-
-        if (request.Kind == EnrollmentKind.Reenroll && caller.Certificate is { } current)
-        {
-            string? identityChange;
-            try
-            {
-                identityChange = ReenrollmentRules.Check(current, csr, policy.AllowChangeSubjectName);
-            }
-            catch (CsrRejectedException ex)
-            {
-                identityChange = ex.Message;
-            }
-            if (identityChange is not null)
-                return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, identityChange, cancellationToken);
-        }
 
         // serverkeygen: the CSR's key is a placeholder; the policy applies to the key the server generates.
         var evaluated = request.Kind == EnrollmentKind.ServerKeyGen
@@ -100,7 +84,7 @@ public sealed class EnrollmentService(
             : CsrPolicyEvaluator.Evaluate(policy, csr, caller.DeviceName);
         if (evaluated.Violation is { } violation)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, violation.Reason, cancellationToken);
-        var decision = evaluated.Decision!;
+        var decision = RenewedNames.KeepEncoding(caller.Certificate, evaluated.Decision!);
 
         Guid? pendingId = null;
         if (request.Profile.RequiresApproval)
@@ -216,13 +200,6 @@ public sealed class EnrollmentService(
                 return (EnrollmentResult.Pending(retryAfter, $"the request is waiting for an operator's approval; retry after {retryAfter} seconds"), null);
         }
     }
-
-    private static AuthenticationMethods MethodOf(EstCallerKind kind) => kind switch
-    {
-        EstCallerKind.DeviceCredential => AuthenticationMethods.DeviceCredential,
-        EstCallerKind.BootstrapToken => AuthenticationMethods.BootstrapToken,
-        _ => AuthenticationMethods.ClientCertificate,
-    };
 
     private static string? DescribeRenewal(EstCaller caller, IssuedCertificateResult issued)
     {

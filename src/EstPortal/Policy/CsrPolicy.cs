@@ -47,6 +47,12 @@ public sealed record CsrPolicy
     public AuthenticationMethods AllowedAuthentication { get; init; } = AuthenticationMethods.All;
     /// <summary>RFC 6402 §2.11 / RFC 7030 §4.2.2: re-enrollment may change Subject/SAN when the CSR says so.</summary>
     public bool AllowChangeSubjectName { get; init; }
+    /// <summary>
+    /// Other profiles, by name, whose certificates may authenticate enrollment and re-enrollment under this one. A device
+    /// certificate always may on the profile that issued it; a certificate issued under label A authenticates nothing
+    /// under label B unless B names A here. Empty by default, which is also what a policy saved before this existed reads as.
+    /// </summary>
+    public IReadOnlyList<string> AcceptReenrollmentFrom { get; init; } = [];
     /// <summary>RFC 7030 §3.5: the CSR's challengePassword must carry the connection's tls-unique value.</summary>
     public bool RequireProofOfPossessionLinking { get; init; }
     public ServerKeyGenerationPolicy ServerKeyGeneration { get; init; } = new();

@@ -4,7 +4,10 @@ using System.Text;
 
 namespace EstPortal.Policy;
 
-/// <summary>One entry of a subjectAltName; <see cref="Type"/> is null for kinds we never issue (otherName, dirName…).</summary>
+/// <summary>
+/// One entry of a subjectAltName; <see cref="Type"/> is null for kinds we never issue (otherName, dirName…), whose
+/// <see cref="Value"/> is then '#' and the hex of their encoding.
+/// </summary>
 public sealed record GeneralNameEntry(SubjectAltNameType? Type, string Value, string Kind);
 
 /// <summary>Reads GeneralNames (RFC 5280 §4.2.1.6) from a subjectAltName extension value.</summary>
@@ -52,7 +55,7 @@ public static class GeneralNamesReader
                     throw new AsnContentException("iPAddress must be 4 or 16 octets");
                 return new(SubjectAltNameType.Ip, new IPAddress(bytes).ToString(), "iPAddress");
             default:
-                reader.ReadEncodedValue();
+                var encoded = reader.ReadEncodedValue();
                 var kind = tag.TagValue switch
                 {
                     0 => "otherName",
@@ -62,7 +65,7 @@ public static class GeneralNamesReader
                     8 => "registeredID",
                     _ => $"[{tag.TagValue}]",
                 };
-                return new(null, "", kind);
+                return new(null, "#" + Convert.ToHexString(encoded.Span), kind);
         }
     }
 }

@@ -52,7 +52,7 @@ public partial class IssueTokenDialog
     protected override async Task OnInitializedAsync() => _profiles = await Profiles.ListAsync();
 
     private static string? ValidateSubjectPattern(string? pattern) =>
-        string.IsNullOrWhiteSpace(pattern) ? null : EstPortal.Enrollment.TokenSubjectRule.Validate(pattern.Trim());
+        string.IsNullOrWhiteSpace(pattern) ? null : EstPortal.Enrollment.CallerRules.TokenSubjectRule.Validate(pattern.Trim());
 
     private string? ValidateDevice(string? name) =>
         _unknownDevice is { } unknown && unknown.Name == name?.Trim() ? unknown.Message : null;

@@ -1,12 +1,21 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using EstPortal.Pki;
 
-namespace EstPortal.Enrollment;
+namespace EstPortal.Enrollment.CallerRules;
 
 /// <summary>A bootstrap token may be limited to CSRs whose CN matches a pattern, so a leaked token enrolls nothing else.</summary>
-public static class TokenSubjectRule
+public sealed class TokenSubjectRule : ICallerRule
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(100);
+
+    public string Name => "token-subject";
+    public bool NeedsCsr => true;
+
+    public CallerRefusal? Check(CallerRequest request) =>
+        request.Caller.TokenSubjectPattern is { } pattern && request.Csr is { } csr && !Matches(pattern, csr.SubjectName)
+            ? new CallerRefusal(Name, $"the CSR's CN '{csr.SubjectName.GetCommonName()}' does not match this bootstrap token's subject pattern {pattern}")
+            : null;
 
     public static bool Matches(string pattern, X500DistinguishedName subject)
     {
@@ -36,8 +45,4 @@ public static class TokenSubjectRule
             return $"The subject pattern is not a valid regular expression: {ex.Message}";
         }
     }
-
-    public static string? GetCommonName(this X500DistinguishedName name) =>
-        name.EnumerateRelativeDistinguishedNames().Where(r => !r.HasMultipleElements && r.GetSingleElementType().Value == "2.5.4.3")
-            .Select(r => r.GetSingleElementValue()).FirstOrDefault();
 }
