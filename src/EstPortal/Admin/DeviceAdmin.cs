@@ -2,6 +2,7 @@ using EstPortal.Audit;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.DeviceAuth;
+using EstPortal.Policy;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Admin;
@@ -41,12 +42,23 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         return null;
     }
 
-    public async Task<AdminResult<NewDevice>> AddAsync(string name, string? description, string actor, CancellationToken cancellationToken = default)
+    public Task<AdminResult<NewDevice>> AddAsync(string name, string? description, string actor, CancellationToken cancellationToken = default) =>
+        AddAsync(name, description, [], actor, cancellationToken);
+
+    /// <summary>
+    /// Registers a device with the subjectAltName patterns it may ask for when it authenticates as itself (see
+    /// <see cref="DeviceSubjectAltNamePatterns"/>; none: no subjectAltName at all).
+    /// </summary>
+    public async Task<AdminResult<NewDevice>> AddAsync(string name, string? description, IEnumerable<string> subjectAltNamePatterns, string actor,
+        CancellationToken cancellationToken = default)
     {
         if (ValidateName(name) is { } error)
             return AdminResult<NewDevice>.Fail(error);
         if (description?.Length > 1024)
             return AdminResult<NewDevice>.Fail("A description has at most 1024 characters.");
+        var (patterns, patternErrors) = DeviceSubjectAltNamePatterns.Validate(subjectAltNamePatterns);
+        if (patternErrors.Count > 0)
+            return AdminResult<NewDevice>.Fail(string.Join(" ", patternErrors));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Devices.AnyAsync(d => d.Name == name, cancellationToken))
@@ -54,10 +66,14 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
 
         var now = time.GetUtcNow();
         var secret = DeviceSecrets.Generate();
-        var device = new Device { Id = Guid.NewGuid(), Name = name, Description = description, CreatedAt = now };
+        var device = new Device
+        {
+            Id = Guid.NewGuid(), Name = name, Description = description, CreatedAt = now,
+            SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns),
+        };
         device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
         db.Devices.Add(device);
-        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceAdded, true, actor, DeviceId: device.Id, Details: $"device '{name}' with a new credential"));
+        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceAdded, true, actor, DeviceId: device.Id, Details: $"device '{name}' with a new credential" + DescribePatterns(patterns)));
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -69,6 +85,34 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         }
         return AdminResult<NewDevice>.Ok(new NewDevice(device.Id, name, secret));
     }
+
+    /// <summary>
+    /// Replaces the subjectAltName patterns a device may ask for (an empty list: none). Applies to the device's next
+    /// request: the change advances the credential version, so no instance keeps the old patterns.
+    /// </summary>
+    public async Task<AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>> SetSubjectAltNamePatternsAsync(
+        Guid deviceId, IEnumerable<string> subjectAltNamePatterns, string actor, CancellationToken cancellationToken = default)
+    {
+        var (patterns, errors) = DeviceSubjectAltNamePatterns.Validate(subjectAltNamePatterns);
+        if (errors.Count > 0)
+            return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.Fail(string.Join(" ", errors));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
+        if (device is null)
+            return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.Fail("No such device.");
+        var before = DeviceSubjectAltNamePatterns.Parse(device.SubjectAltNamePatterns);
+        device.SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns);
+        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceUpdated, true, actor, DeviceId: deviceId,
+            Details: $"device '{device.Name}' subjectAltName patterns: {Join(before)} → {Join(patterns)}"));
+        await db.SaveChangesAsync(cancellationToken);
+        return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.Ok(patterns);
+    }
+
+    private static string Join(IReadOnlyList<DeviceSubjectAltNamePattern> patterns) =>
+        patterns.Count == 0 ? "(none)" : string.Join(", ", patterns);
+
+    private static string DescribePatterns(IReadOnlyList<DeviceSubjectAltNamePattern> patterns) =>
+        patterns.Count == 0 ? "" : $", subjectAltName patterns {Join(patterns)}";
 
     /// <summary>
     /// Disables (or re-enables) a device: its credentials, tokens and certificates stop working for EST at once (every

@@ -50,6 +50,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             return AdminResult<ProfileSummary>.Fail("A profile without a label is the default profile, and one already exists; give this one a label.");
         if (label is not null && await db.EnrollmentProfiles.AnyAsync(p => p.Label == label, cancellationToken))
             return AdminResult<ProfileSummary>.Fail($"The label '{label}' is already used by another profile.");
+        if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
+            return AdminResult<ProfileSummary>.Fail(acceptError);
 
         var now = time.GetUtcNow();
         var profile = new EnrollmentProfile
@@ -98,6 +100,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (profile is null)
             return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
+        if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
+            return AdminResult<ProfileSummary>.Fail(acceptError);
         var before = $"CA '{profile.CertificateAuthority?.Name}' approval={profile.RequiresApproval} wrap={profile.WrapBase64Lines} policy={profile.PolicyJson}";
         if (caName is not null)
         {
@@ -117,6 +121,17 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             Details: $"profile '{name}' before: {before}; after: CA '{profile.CertificateAuthority?.Name}' approval={requiresApproval} wrap={wrapBase64Lines} policy={profile.PolicyJson}"));
         await db.SaveChangesAsync(cancellationToken);
         return AdminResult<ProfileSummary>.Ok(Summarize(profile));
+    }
+
+    /// <summary>Profiles named in AcceptReenrollmentFrom must exist (a typo would silently accept nothing) and be others.</summary>
+    private static async Task<string?> CheckAcceptedProfilesAsync(EstPortalDbContext db, string name, CsrPolicy policy, CancellationToken cancellationToken)
+    {
+        var accepted = policy.AcceptReenrollmentFrom.ToList();
+        if (accepted.Contains(name, StringComparer.Ordinal))
+            return $"Profile '{name}' always accepts its own certificates; name other profiles in 'accept re-enrollment from'.";
+        var known = await db.EnrollmentProfiles.Where(p => accepted.Contains(p.Name)).Select(p => p.Name).ToListAsync(cancellationToken);
+        var unknown = accepted.Except(known, StringComparer.Ordinal).ToList();
+        return unknown.Count == 0 ? null : $"No profile is named {string.Join(", ", unknown.Select(u => $"'{u}'"))} (accept re-enrollment from).";
     }
 
     public async Task<IReadOnlyList<ProfileSummary>> ListAsync(CancellationToken cancellationToken = default)

@@ -22,6 +22,7 @@ public static class AuditEventTypes
     public const string DeviceAdded = "device.added";
     public const string DeviceDisabled = "device.disabled";
     public const string DeviceEnabled = "device.enabled";
+    public const string DeviceUpdated = "device.updated";
     public const string TokenRevoked = "token.revoked";
     public const string DeviceCredentialIssued = "device.credential-issued";
     public const string DeviceCredentialDisabled = "device.credential-disabled";

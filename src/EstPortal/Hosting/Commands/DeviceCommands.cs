@@ -5,22 +5,58 @@ namespace EstPortal.Hosting.Commands;
 
 internal static class DeviceCommands
 {
-    public static Command Create(AdminCli cli)
+    private const string SanDescription =
+        "A subjectAltName the device may ask for (repeatable): a regular expression, typed dns:, ip:, uri:, email: or untyped; {device} is the device name, e.g. dns:{device}.plant.example.";
+
+    public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli) };
+
+    private static Command AddCommand(AdminCli cli)
     {
-        var name = new Argument<string>("NAME") { Description = "Device name: its HTTP Basic user name." };
+        var name = new Argument<string>("NAME") { Description = "Device name: its HTTP Basic user name, and the CN it enrolls under." };
         var description = new Option<string?>("--description") { Description = "Free text shown in the portal." };
-        var add = new Command("add", "Register a device and print its credential secret (shown once).") { name, description };
+        var san = new Option<string[]>("--san") { Description = SanDescription, AllowMultipleArgumentsPerToken = false };
+        var add = new Command("add", "Register a device and print its credential secret (shown once).") { name, description, san };
         add.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<DeviceAdmin>()
-                .AddAsync(parse.GetRequiredValue(name), parse.GetValue(description), "cli", ct);
+                .AddAsync(parse.GetRequiredValue(name), parse.GetValue(description), parse.GetValue(san) ?? [], "cli", ct);
             if (!result.Succeeded)
                 return AdminCli.Fail(result.Error!);
             Console.WriteLine($"Device '{result.Value!.Name}' registered. Its credential secret (shown once; user name = device name):");
             Console.WriteLine(result.Value.Secret);
             return 0;
         });
-        return new Command("device", "Devices and their credentials.") { add };
+        return add;
+    }
+
+    private static Command SetCommand(AdminCli cli)
+    {
+        var name = new Argument<string>("NAME");
+        var san = new Option<string[]>("--san") { Description = SanDescription + " Replaces the device's patterns.", AllowMultipleArgumentsPerToken = false };
+        var noSan = new Option<bool>("--no-san") { Description = "Remove every subjectAltName pattern: the device may ask for no subjectAltName." };
+        var set = new Command("set", "Change a device's subjectAltName patterns.") { name, san, noSan };
+        set.SetAction(async (parse, ct) =>
+        {
+            var patterns = parse.GetValue(san) ?? [];
+            var clear = parse.GetValue(noSan);
+            if (patterns.Length == 0 && !clear)
+                return AdminCli.Fail("nothing to change: give --san PATTERN (repeatable) or --no-san");
+            if (patterns.Length > 0 && clear)
+                return AdminCli.Fail("--san and --no-san exclude each other");
+            await cli.PrepareAsync(ct);
+            var devices = cli.App.Services.GetRequiredService<DeviceAdmin>();
+            var device = await devices.FindAsync(parse.GetRequiredValue(name), ct);
+            if (device is null)
+                return AdminCli.Fail($"no device is named '{parse.GetRequiredValue(name)}'");
+            var result = await devices.SetSubjectAltNamePatternsAsync(device.Id, patterns, "cli", ct);
+            if (!result.Succeeded)
+                return AdminCli.Fail(result.Error!);
+            Console.WriteLine(result.Value!.Count == 0
+                ? $"Device '{device.Name}' may ask for no subjectAltName."
+                : $"Device '{device.Name}' may ask for subjectAltNames matching: {string.Join(", ", result.Value)}");
+            return 0;
+        });
+        return set;
     }
 }

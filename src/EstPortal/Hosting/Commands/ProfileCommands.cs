@@ -40,7 +40,8 @@ internal static class ProfileCommands
         var setApproval = new Option<bool?>("--require-approval") { Description = "true or false." };
         var setWrap = new Option<bool?>("--wrap-base64") { Description = "true or false." };
         var setPolicy = new Option<FileInfo?>("--policy") { Description = "A JSON policy file replacing the current policy." };
-        var set = new Command("set", "Change a profile's approval switch, base64 wrapping or policy.") { setName, setApproval, setWrap, setPolicy };
+        var setAccept = AcceptOption();
+        var set = new Command("set", "Change a profile's approval switch, base64 wrapping or policy.") { setName, setApproval, setWrap, setPolicy, setAccept };
         set.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
@@ -52,6 +53,8 @@ internal static class ProfileCommands
             try
             {
                 policy = parse.GetValue(setPolicy) is { } file ? CsrPolicy.FromJson(await File.ReadAllTextAsync(file.FullName, ct)) : current.Policy;
+                if (parse.GetValue(setAccept) is { Length: > 0 } accepted)
+                    policy = policy with { AcceptReenrollmentFrom = accepted.Where(a => a.Length > 0).ToList() };
             }
             catch (Exception ex) when (ex is JsonException or IOException)
             {
@@ -92,11 +95,12 @@ internal static class ProfileCommands
         var keygen = new Option<string?>("--serverkeygen-key") { Description = "Key type for /serverkeygen: EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096." };
         var keygenEncrypt = new Option<bool>("--serverkeygen-encrypt") { Description = "Always encrypt server-generated keys to the client's TLS certificate." };
         var eku = new Option<string?>("--eku") { Description = "clientAuth (default), serverAuth or both." };
+        var accept = AcceptOption();
 
         var add = new Command("add", "Create an enrollment profile.")
         {
             name, label, ca, policyFile, approval, wrap, noRsa, minRsa, curves, cnPattern, require, fixedValues, sanTypes, sanMax,
-            sanRequired, validity, auth, pop, changeSubject, keygen, keygenEncrypt, eku,
+            sanRequired, validity, auth, pop, changeSubject, keygen, keygenEncrypt, eku, accept,
         };
         add.SetAction(async (parse, ct) =>
         {
@@ -129,6 +133,7 @@ internal static class ProfileCommands
                     RequireProofOfPossessionLinking = policy.RequireProofOfPossessionLinking || parse.GetValue(pop),
                     AllowChangeSubjectName = policy.AllowChangeSubjectName || parse.GetValue(changeSubject),
                     KeyPurpose = parse.GetValue(eku) is { } e ? ParsePurpose(e) : policy.KeyPurpose,
+                    AcceptReenrollmentFrom = parse.GetValue(accept) is { Length: > 0 } accepted ? accepted.Where(a => a.Length > 0).ToList() : policy.AcceptReenrollmentFrom,
                     ServerKeyGeneration = policy.ServerKeyGeneration with
                     {
                         KeyType = parse.GetValue(keygen) ?? policy.ServerKeyGeneration.KeyType,
@@ -151,6 +156,13 @@ internal static class ProfileCommands
         });
         return add;
     }
+
+    /// <summary>Another profile whose certificates may authenticate (re-)enrollment under this one; an empty value clears the list.</summary>
+    private static Option<string[]> AcceptOption() => new("--accept-reenrollment-from")
+    {
+        Description = "A profile (by name) whose device certificates may authenticate enrollment under this one (repeatable; \"\" for none).",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     private static string PathOf(string? label) => label is null ? "/.well-known/est/" : $"/.well-known/est/{label}/";
 

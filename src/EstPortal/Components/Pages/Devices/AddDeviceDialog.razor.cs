@@ -6,7 +6,7 @@ using MudBlazor;
 
 namespace EstPortal.Components.Pages.Devices;
 
-/// <summary>Asks for a name and description, creates the device, then shows its secret the one time it exists.</summary>
+/// <summary>Asks for a name, description and allowed subjectAltName patterns, creates the device, then shows its secret the one time it exists.</summary>
 public partial class AddDeviceDialog
 {
     private const int MaxDescriptionLength = 1024;
@@ -14,6 +14,7 @@ public partial class AddDeviceDialog
     private MudForm _form = default!;
     private string _name = "";
     private string? _description;
+    private string? _sanPatterns;
     private NewDevice? _created;
     private bool _busy;
     private (string Name, string Message)? _rejected;
@@ -29,6 +30,8 @@ public partial class AddDeviceDialog
 
     private static string? ValidateDescription(string? description) =>
         description?.Length > MaxDescriptionLength ? $"A description has at most {MaxDescriptionLength} characters." : null;
+
+    private static string? ValidateSanPatterns(string? text) => DeviceSanPatternsHelp.Validate(text);
 
     private async Task SubmitAsync()
     {
@@ -47,7 +50,7 @@ public partial class AddDeviceDialog
         try
         {
             var description = string.IsNullOrWhiteSpace(_description) ? null : _description.Trim();
-            var result = await Devices.AddAsync(_name, description, PortalRoles.ActorOf(user));
+            var result = await Devices.AddAsync(_name, description, DeviceSanPatternsHelp.Lines(_sanPatterns), PortalRoles.ActorOf(user));
             if (result.Value is { } created)
             {
                 _created = created;

@@ -17,6 +17,7 @@ public partial class DeviceDetail
     private IReadOnlyList<CredentialSummary> _credentials = [];
     private IReadOnlyList<DeviceAuditEntry> _auditTrail = [];
     private DeviceAuditEntry? _lastEnrollment;
+    private IReadOnlyList<string> _sanPatterns = [];
     private bool _canManage;
     private bool _loading = true;
     private List<BreadcrumbItem> _breadcrumbs = [];
@@ -43,6 +44,7 @@ public partial class DeviceDetail
         _device = await Devices.FindAsync(Id);
         if (_device is null)
             return;
+        _sanPatterns = Policy.DeviceSubjectAltNamePatterns.Parse(_device.SubjectAltNamePatterns).Select(p => p.ToString()).ToList();
         _certificates = await Devices.CertificatesOfAsync(_device.Id);
         _credentials = await Devices.CredentialsOfAsync(_device.Id);
         _auditTrail = await Devices.AuditTrailAsync(_device.Id, AuditTrailLength);
@@ -69,6 +71,21 @@ public partial class DeviceDetail
             { d => d.DeviceName, _device.Name },
         };
         var dialog = await Dialogs.ShowAsync<RotateCredentialDialog>("Rotate credential", parameters, PortalDialogs.Options);
+        if (await dialog.Result is { Canceled: false })
+            await LoadAsync();
+    }
+
+    private async Task EditSanPatternsAsync()
+    {
+        if (_device is null || await ManagerActorAsync() is null)
+            return;
+        var parameters = new DialogParameters<DeviceSanPatternsDialog>
+        {
+            { d => d.DeviceId, _device.Id },
+            { d => d.DeviceName, _device.Name },
+            { d => d.Patterns, _sanPatterns },
+        };
+        var dialog = await Dialogs.ShowAsync<DeviceSanPatternsDialog>("Allowed subjectAltNames", parameters, PortalDialogs.Options);
         if (await dialog.Result is { Canceled: false })
             await LoadAsync();
     }

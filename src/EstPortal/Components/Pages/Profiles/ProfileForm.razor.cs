@@ -20,6 +20,7 @@ public partial class ProfileForm
     private bool _busy;
     private string? _error;
     private (string Field, string Value, string Message)? _rejected;
+    private IReadOnlyList<string> _otherProfiles = [];
 
     [Inject] private ProfileAdmin Profiles { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -32,6 +33,10 @@ public partial class ProfileForm
     [Parameter] public bool IsNew { get; set; }
     [Parameter] public bool ReadOnly { get; set; }
     [Parameter] public IReadOnlyList<string> CaNames { get; set; } = [];
+
+    /// <summary>The profiles whose certificates this one may accept (RFC 7030 §3.2.2 labels are separate trust domains).</summary>
+    protected override async Task OnInitializedAsync() =>
+        _otherProfiles = (await Profiles.ListAsync()).Select(p => p.Name).Where(n => n != Model.Name).ToList();
 
     private CsrPolicy CurrentPolicy => Model.ToPolicy();
 

@@ -37,6 +37,7 @@ public sealed class ProfileFormModel
     public IReadOnlyCollection<AuthenticationMethods> AllowedAuthentication { get; set; } =
         [AuthenticationMethods.DeviceCredential, AuthenticationMethods.BootstrapToken, AuthenticationMethods.ClientCertificate];
     public bool AllowChangeSubjectName { get; set; }
+    public IReadOnlyCollection<string> AcceptReenrollmentFrom { get; set; } = [];
     public bool RequireProofOfPossessionLinking { get; set; }
     public string ServerKeyType { get; set; } = "EC-P256";
     public bool RequireServerKeyEncryption { get; set; }
@@ -63,6 +64,7 @@ public sealed class ProfileFormModel
         KeyPurpose = KeyPurpose,
         AllowedAuthentication = AllowedAuthentication.Aggregate(AuthenticationMethods.None, (all, m) => all | m),
         AllowChangeSubjectName = AllowChangeSubjectName,
+        AcceptReenrollmentFrom = AcceptReenrollmentFrom.OrderBy(n => n, StringComparer.Ordinal).ToList(),
         RequireProofOfPossessionLinking = RequireProofOfPossessionLinking,
         ServerKeyGeneration = new ServerKeyGenerationPolicy { KeyType = ServerKeyType, RequireEncryption = RequireServerKeyEncryption },
     };
@@ -90,6 +92,7 @@ public sealed class ProfileFormModel
         AllowedAuthentication = new[] { AuthenticationMethods.DeviceCredential, AuthenticationMethods.BootstrapToken, AuthenticationMethods.ClientCertificate }
             .Where(m => policy.AllowedAuthentication.HasFlag(m)).ToList(),
         AllowChangeSubjectName = policy.AllowChangeSubjectName,
+        AcceptReenrollmentFrom = policy.AcceptReenrollmentFrom.ToList(),
         RequireProofOfPossessionLinking = policy.RequireProofOfPossessionLinking,
         ServerKeyType = policy.ServerKeyGeneration.KeyType,
         RequireServerKeyEncryption = policy.ServerKeyGeneration.RequireEncryption,
