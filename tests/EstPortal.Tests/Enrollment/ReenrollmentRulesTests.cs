@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Enrollment;
+using EstPortal.Enrollment.CallerRules;
 
 namespace EstPortal.Tests.Enrollment;
 
@@ -54,5 +55,19 @@ public sealed class ReenrollmentRulesTests
         Assert.NotNull(ReenrollmentRules.Check(withSan, Csr("CN=dev")));
         Assert.NotNull(ReenrollmentRules.Check(withoutSan, Csr("CN=dev", "dev.example")));
         Assert.NotNull(ReenrollmentRules.Check(withSan, Csr("CN=dev", "other.example")));
+    }
+
+    [Fact]
+    public void Check_SameNameInAnotherStringType_Allows_AndAnotherName_ShowsTheRealDifference()
+    {
+        // openssl writes the CN as UTF8String, strongSwan pki as PrintableString: the same name (RFC 5280 §7.1).
+        var utf8 = Pki.DistinguishedNameComparerTests.Name(("2.5.4.3", System.Formats.Asn1.UniversalTagNumber.UTF8String, "device-42"));
+        var printable = Pki.DistinguishedNameComparerTests.Name(("2.5.4.3", System.Formats.Asn1.UniversalTagNumber.PrintableString, "device-42"));
+        var other = Pki.DistinguishedNameComparerTests.Name(("2.5.4.3", System.Formats.Asn1.UniversalTagNumber.PrintableString, "device-43"));
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var current = new CertificateRequest(utf8, key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+
+        Assert.Null(ReenrollmentRules.Check(current, new CertificateRequest(printable, key, HashAlgorithmName.SHA256)));
+        Assert.Contains("CN 'device-42' vs 'device-43'", ReenrollmentRules.Check(current, new CertificateRequest(other, key, HashAlgorithmName.SHA256)));
     }
 }

@@ -62,7 +62,7 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
     [Fact]
     public async Task SimpleEnroll_WithDeviceCredential_IssuesCertificateRecordedForThatDevice()
     {
-        var device = await host.AddDeviceAsync("credential-device");
+        var device = await host.AddDeviceAsync("credential-device", @"dns:{device}\.example");
         using var client = host.CreateEstClient();
 
         using var response = await PostAsync(client, "simpleenroll", TestCsr.Create("CN=credential-device", ["credential-device.example"]).Base64, Basic(device.Name, device.Secret));
@@ -326,7 +326,7 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
 
     private async Task<(TestCsr Csr, X509Certificate2 Certificate)> EnrollNewDeviceAsync(string name, string[]? dnsNames = null)
     {
-        var device = await host.AddDeviceAsync(name);
+        var device = await host.AddDeviceAsync(name, dnsNames ?? []);
         var csr = TestCsr.Create("CN=" + name, dnsNames);
         using var client = host.CreateEstClient();
         using var response = await PostAsync(client, "simpleenroll", csr.Base64, Basic(device.Name, device.Secret));

@@ -100,7 +100,7 @@ public sealed class EstProtocolTests(EstPortalHost host) : IClassFixture<EstPort
         var device = await host.AddDeviceAsync("content-type-params-device");
         using var client = host.CreateEstClient();
 
-        using var response = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=ctp").Base64, Basic(device.Name, device.Secret), "application/pkcs10; charset=us-ascii");
+        using var response = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=content-type-params-device").Base64, Basic(device.Name, device.Secret), "application/pkcs10; charset=us-ascii");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -125,7 +125,7 @@ public sealed class EstProtocolTests(EstPortalHost host) : IClassFixture<EstPort
         using var client = host.CreateEstClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/.well-known/est/simpleenroll")
         {
-            Content = new StringContent(TestCsr.Create("CN=cte").Base64),
+            Content = new StringContent(TestCsr.Create("CN=cte-device").Base64),
         };
         request.Content.Headers.ContentType = new(Pkcs10);
         request.Content.Headers.TryAddWithoutValidation("Content-Transfer-Encoding", "binary");

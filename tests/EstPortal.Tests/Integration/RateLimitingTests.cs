@@ -34,7 +34,7 @@ public sealed class RateLimitingTests
         }
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
-        using var otherResponse = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=other").Base64, Basic(other.Name, other.Secret));
+        using var otherResponse = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=other-device").Base64, Basic(other.Name, other.Secret));
         Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
     }
 

@@ -14,20 +14,31 @@ public sealed class ReenrollmentChangeSubjectTests(EstPortalHost host) : IClassF
     [Fact]
     public async Task ProfileAllowingChange_RenamesWithChangeSubjectName_RefusesWithoutIt()
     {
-        await host.AddProfileAsync("renamable", "rename", CsrPolicy.Default with { AllowChangeSubjectName = true });
+        // The device's names stay its own: the profile lets the CN carry a suffix after the device name.
+        await host.AddProfileAsync("renamable", "rename", CsrPolicy.Default with
+        {
+            AllowChangeSubjectName = true,
+            Subject = new SubjectPolicy { CommonNamePattern = "{device}(-.+)?" },
+        });
         var (current, client) = await EnrollAsync("rename-device", "/.well-known/est/rename/simpleenroll");
         using (client)
         {
-            using var withoutAttribute = await PostAsync(client, "/.well-known/est/rename/simplereenroll", TestCsr.Create("CN=renamed-device").Base64, null);
+            using var withoutAttribute = await PostAsync(client, "/.well-known/est/rename/simplereenroll", TestCsr.Create("CN=rename-device-v2").Base64, null);
             Assert.Equal(HttpStatusCode.BadRequest, withoutAttribute.StatusCode);
             Assert.Contains("ChangeSubjectName", await withoutAttribute.Content.ReadAsStringAsync());
 
-            var newSubject = new X500DistinguishedName("CN=renamed-device");
+            var newSubject = new X500DistinguishedName("CN=rename-device-v2");
             using var renamed = await PostAsync(client, "/.well-known/est/rename/simplereenroll",
-                TestCsr.CreateWithAttributes("CN=renamed-device", ChangeSubjectName(newSubject)).Base64, null);
+                TestCsr.CreateWithAttributes("CN=rename-device-v2", ChangeSubjectName(newSubject)).Base64, null);
             var certificate = await EstResponses.ReadIssuedCertificateAsync(renamed);
-            Assert.Equal("CN=renamed-device", certificate.Subject);
+            Assert.Equal("CN=rename-device-v2", certificate.Subject);
             Assert.NotEqual(current.Subject, certificate.Subject);
+
+            // ChangeSubjectName does not let a device take another device's name.
+            var foreign = new X500DistinguishedName("CN=someone-else");
+            using var taken = await PostAsync(client, "/.well-known/est/rename/simplereenroll",
+                TestCsr.CreateWithAttributes("CN=someone-else", ChangeSubjectName(foreign)).Base64, null);
+            Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
         }
     }
 

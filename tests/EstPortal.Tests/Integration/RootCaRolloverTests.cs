@@ -32,7 +32,7 @@ public sealed class RootCaRolloverTests
         Assert.Equal(oldRoot.Subject, newRoot.Subject);
         var links = cacerts.Where(c => c.Thumbprint != newRoot.Thumbprint).ToList();
 
-        using var after = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=rollover-device-2").Base64, Basic(device.Name, device.Secret));
+        using var after = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=rollover-device").Base64, Basic(device.Name, device.Secret));
         var issuedAfter = await EstResponses.ReadIssuedCertificateAsync(after);
         Assert.NotEqual(
             issuedBefore.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.ToArray(),

@@ -19,7 +19,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
     [Fact]
     public async Task ServerKeyGen_ReturnsPkcs8KeyMatchingTheCertificate_AndKeepsNoCopy()
     {
-        var device = await host.AddDeviceAsync("keygen-device");
+        var device = await host.AddDeviceAsync("keygen-device", @"dns:{device}\.example");
         using var client = host.CreateEstClient();
 
         using var response = await PostAsync(client, "/.well-known/est/serverkeygen", TestCsr.Create("CN=keygen-device", ["keygen-device.example"]).Base64, Basic(device.Name, device.Secret));
@@ -67,7 +67,12 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
     [RequiresToolFact("openssl")]
     public async Task ServerKeyGen_EncryptionRequired_WrapsTheKeyForTheClientCertificate()
     {
-        await host.AddProfileAsync("encrypted-keygen", "enckeys", CsrPolicy.Default with { ServerKeyGeneration = new ServerKeyGenerationPolicy { RequireEncryption = true } });
+        await host.AddProfileAsync("encrypted-keygen", "enckeys", CsrPolicy.Default with
+        {
+            ServerKeyGeneration = new ServerKeyGenerationPolicy { RequireEncryption = true },
+            // The device's TLS certificate comes from the default profile (RFC 7030 §3.2.2 labels are separate otherwise).
+            AcceptReenrollmentFrom = ["default"],
+        });
         var device = await host.AddDeviceAsync("enc-keygen-device");
         var csr = TestCsr.Create("CN=enc-keygen-device");
         using (var plain = host.CreateEstClient())

@@ -153,9 +153,10 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
         return await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<NewDevice> AddDeviceAsync(string name)
+    /// <summary>A device, with the subjectAltName patterns it may ask for (none: no subjectAltName).</summary>
+    public async Task<NewDevice> AddDeviceAsync(string name, params string[] subjectAltNamePatterns)
     {
-        var result = await Services.GetRequiredService<DeviceAdmin>().AddAsync(name, null, "test");
+        var result = await Services.GetRequiredService<DeviceAdmin>().AddAsync(name, null, subjectAltNamePatterns, "test");
         return result.Value ?? throw new InvalidOperationException(result.Error);
     }
 
