@@ -13,10 +13,12 @@ internal static class LoadRun
     public static Task<RunResult> EnrollAsync(AppUnderTest server, string[] csrs, int connections, TimeSpan duration, bool newConnectionPerRequest)
     {
         long next = 0;
-        return RunAsync(server, connections, duration, newConnectionPerRequest, async (client, loop) =>
+        return RunAsync(server, connections, duration, newConnectionPerRequest, async (client, _) =>
         {
-            var device = server.Devices[loop % server.Devices.Count];
-            var csr = csrs[Interlocked.Increment(ref next) % csrs.Length];
+            // CSR i names device i % devices (CsrPool): each request carries the credential of the device its CSR names.
+            var index = (int)(Interlocked.Increment(ref next) % csrs.Length);
+            var device = server.Devices[index % server.Devices.Count];
+            var csr = csrs[index];
             using var request = new HttpRequestMessage(HttpMethod.Post, "/.well-known/est/simpleenroll") { Content = new StringContent(csr, Encoding.ASCII) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs10");
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{device.Name}:{device.Secret}")));

@@ -25,7 +25,7 @@ Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s 
 await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
-var csrs = CsrPool.Generate(options.CsrCount);
+var csrs = CsrPool.Generate(options.CsrCount, server.Devices.Select(d => d.Name).ToList());
 if (options.WarmupSeconds > 0)
 {
     // Not measured: both paths run until the JIT has optimised them; a 10 s phase on a cold server spends a

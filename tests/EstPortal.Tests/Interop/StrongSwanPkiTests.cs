@@ -19,7 +19,7 @@ public sealed class StrongSwanPkiTests(EstPortalHost host) : IClassFixture<EstPo
     private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>pki's own plugins minus <c>revocation</c>, which would try to fetch CRLs from URLs in certificates.</summary>
-    private const string StrongSwanConf = """
+    internal const string StrongSwanConf = """
         pki {
           load = aes sha2 sha1 md5 mgf1 random nonce x509 pubkey pkcs1 pkcs7 pkcs8 pem openssl gmp hmac kdf drbg
         }
