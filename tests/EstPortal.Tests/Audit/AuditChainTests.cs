@@ -21,7 +21,7 @@ public sealed class AuditChainTests
         using (var client = host.CreateEstClient())
         {
             for (var i = 0; i < 3; i++)
-                (await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create($"CN=a{i}").Base64, Basic(device.Name, i == 1 ? "wrong" : device.Secret))).Dispose();
+                (await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=audited-device").Base64, Basic(device.Name, i == 1 ? "wrong" : device.Secret))).Dispose();
         }
         var verifier = host.Services.GetRequiredService<AuditChainVerifier>();
         var intact = await verifier.VerifyAsync();

@@ -57,4 +57,33 @@ public sealed class DeviceEnrollmentTests(PortalBrowserFixture fixture)
         await Expect(portal.ByTestId("device-link").Filter(new() { HasText = name })).ToBeVisibleAsync();
         await portal.ScreenshotAsync("devices");
     }
+
+    [RequiresToolFact(PortalBrowserFixture.ChromiumPath)]
+    public async Task Operator_SetsTheDevicesSubjectAltNamePatterns_AndTheDeviceGetsThatNameButNoOther()
+    {
+        const string name = "ap7";
+        var op = await fixture.Host.AddOperatorAsync("operator-san@example.com", OperatorRoles.Operator);
+        var device = await fixture.Host.AddDeviceAsync(name);
+        using var client = fixture.Host.CreateEstClient();
+        using (var before = await EstRequests.SimpleEnrollAsync(client, TestCsr.Create($"CN={name}", [$"{name}.plant.example"]), name, device.Secret))
+            Assert.Equal(HttpStatusCode.BadRequest, before.StatusCode);
+
+        await using var portal = await fixture.NewPageAsync();
+        await portal.SignInAsync(op.Email, op.Password);
+        await portal.GotoInteractiveAsync($"/devices/{device.Id}");
+        await Expect(portal.ByTestId("device-san-patterns")).ToContainTextAsync("none");
+        await PortalPage.ClickUntilVisibleAsync(portal.ByTestId("edit-san-patterns"), portal.Page.Locator("#device-san-edit"));
+        await portal.Page.Locator("#device-san-edit").FillAsync("dns:{device}\\.plant\\.(");
+        await portal.ByTestId("device-san-save").ClickAsync();
+        await Expect(portal.ByTestId("device-san-dialog")).ToContainTextAsync("not a valid regular expression");
+        await portal.Page.Locator("#device-san-edit").FillAsync("dns:{device}\\.plant\\.example");
+        await portal.ByTestId("device-san-save").ClickAsync();
+        await Expect(portal.ByTestId("device-san-patterns")).ToContainTextAsync("dns:{device}\\.plant\\.example");
+
+        using var own = await EstRequests.SimpleEnrollAsync(client, TestCsr.Create($"CN={name}", [$"{name}.plant.example"]), name, device.Secret);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        using var other = await EstRequests.SimpleEnrollAsync(client, TestCsr.Create($"CN={name}", ["bank.example"]), name, device.Secret);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        Assert.StartsWith("identity-san: ", await other.Content.ReadAsStringAsync());
+    }
 }

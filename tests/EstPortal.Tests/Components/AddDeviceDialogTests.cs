@@ -69,6 +69,26 @@ public sealed class AddDeviceDialogTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task SanPatterns_ABadOneIsNamedInline_GoodOnesAreSavedWithTheDevice()
+    {
+        SignInAs(OperatorRoles.Operator);
+        var dialog = await ShowDialogAsync<AddDeviceDialog>();
+
+        dialog.Find("#device-name").Input("ap1");
+        dialog.Find("#device-san-patterns").Change("dns:{device}\\.plant\\.example\nip:10\\.(");
+        dialog.WaitForAssertion(() => Assert.Contains("'ip:10\\.(' is not a valid regular expression", dialog.Markup, StringComparison.Ordinal));
+        dialog.Find("[data-testid=add-device-submit]").Click();
+        dialog.WaitForAssertion(() => Assert.Empty(dialog.FindAll("[data-testid=device-secret]")));
+        Assert.Null(await Devices.FindAsync("ap1"));
+
+        dialog.Find("#device-san-patterns").Change("dns:{device}\\.plant\\.example\nIP:10\\.7\\..*");
+        dialog.Find("[data-testid=add-device-submit]").Click();
+
+        dialog.WaitForAssertion(() => Assert.NotEmpty(dialog.FindAll("[data-testid=device-secret]")));
+        Assert.Equal("dns:{device}\\.plant\\.example\nip:10\\.7\\..*", (await Devices.FindAsync("ap1"))?.SubjectAltNamePatterns);
+    }
+
+    [Fact]
     public async Task Auditor_SubmittingTheForm_IsRefusedOnTheServer_AndNothingIsAdded()
     {
         SignInAs(OperatorRoles.Auditor);

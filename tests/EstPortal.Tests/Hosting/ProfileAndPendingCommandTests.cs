@@ -38,6 +38,24 @@ public sealed class ProfileAndPendingCommandTests(SharedCliDataDirectory shared)
     }
 
     [Fact]
+    public async Task AcceptReenrollmentFrom_NamesExistingProfiles_AndProfileSetChangesIt()
+    {
+        var unknown = await EstPortalCli.RunAsync(shared.Path, "profile", "add", "field-x", "--label", "fieldx", "--accept-reenrollment-from", "nosuch");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("No profile is named 'nosuch'", unknown.Stderr, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await EstPortalCli.RunAsync(shared.Path, "profile", "add", "factory-x", "--label", "factoryx")).ExitCode);
+        var added = await EstPortalCli.RunAsync(shared.Path, "profile", "add", "field-x", "--label", "fieldx", "--accept-reenrollment-from", "factory-x");
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var show = await EstPortalCli.RunAsync(shared.Path, "profile", "show", "field-x");
+        Assert.Contains("\"acceptReenrollmentFrom\": [\n    \"factory-x\"", show.Stdout.Replace("\r", ""), StringComparison.Ordinal);
+
+        var cleared = await EstPortalCli.RunAsync(shared.Path, "profile", "set", "field-x", "--accept-reenrollment-from", "");
+        Assert.True(cleared.ExitCode == 0, cleared.ToString());
+        Assert.Contains("\"acceptReenrollmentFrom\": []", (await EstPortalCli.RunAsync(shared.Path, "profile", "show", "field-x")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ProfileAdd_BadPolicy_FailsWithTheValidationMessage()
     {
         var result = await EstPortalCli.RunAsync(shared.Path, "profile", "add", "weak", "--label", "weak", "--min-rsa", "1024");

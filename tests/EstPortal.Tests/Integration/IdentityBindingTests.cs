@@ -26,7 +26,7 @@ public sealed class IdentityBindingTests(EstPortalHost host) : IClassFixture<Est
         using var response = await PostAsync(client, Enroll, TestCsr.Create("CN=someone-else", ["bank.example"]).Base64, Basic(device.Name, device.Secret));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var reason = await response.Content.ReadAsStringAsync();
+        var reason = (await response.Content.ReadAsStringAsync()).TrimEnd();
         Assert.Equal("identity: the CSR's CN 'someone-else' is not this device's name 'ap1-cn'", reason);
         await AssertAuditedAsync(device.Id, reason);
     }
@@ -114,7 +114,7 @@ public sealed class IdentityBindingTests(EstPortalHost host) : IClassFixture<Est
         {
             using var refused = await PostAsync(client, $"/.well-known/est/field/{operation}", TestCsr.Create("CN=ap1-labels").Base64, null);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            var reason = await refused.Content.ReadAsStringAsync();
+            var reason = (await refused.Content.ReadAsStringAsync()).TrimEnd();
             Assert.StartsWith("certificate-profile: ", reason);
             Assert.Contains("'factory'", reason);
             await AssertAuditedAsync(device.Id, reason);

@@ -35,7 +35,7 @@ public sealed class SecretsStaySecretTests
                          ("/.well-known/est/serverkeygen", device.Name, device.Secret),
                      })
             {
-                using var response = await PostAsync(client, path, TestCsr.Create("CN=secretive").Base64, Basic(user, password));
+                using var response = await PostAsync(client, path, TestCsr.Create("CN=secretive-device").Base64, Basic(user, password));
                 responses.Append(await response.Content.ReadAsStringAsync()).Append(response.Headers);
             }
             responses.Append(await client.GetStringAsync("/.well-known/est/cacerts"));

@@ -29,6 +29,9 @@ public sealed class DeviceSubjectAltNameRule : ICallerRule
         {
             if (GeneralNamesReader.TryRead(extension.RawData) is not { } names)
                 return new CallerRefusal(Name, "the subjectAltName extension is not well-formed");
+            // More names than the profile allows are refused by its policy; matching thousands of them first would only cost.
+            if (names.Count > request.Profile.Policy.SubjectAltNames.MaxCount)
+                return null;
             foreach (var name in names)
             {
                 if (DeviceSubjectAltNamePatterns.Match(patterns, name, device) is not null)
