@@ -15,7 +15,7 @@ namespace EstPortal.Enrollment;
 /// <summary>
 /// The one enrollment pipeline for simpleenroll, simplereenroll and serverkeygen, in a fixed order: authenticate →
 /// may this caller use this profile (caller rules) → load the CSR → may this caller ask for these names (caller rules:
-/// token pattern, device identity, re-enrollment identity) → proof-of-possession linking → policy → approval → sign →
+/// token pattern, re-enrollment identity, device identity; Enrollment/CallerRules) → proof-of-possession linking → policy → approval → sign →
 /// record → answer. The issuance record commits before the certificate is handed back, so a
 /// certificate a client receives is always in the database. Every attempt is audited with its outcome and reason.
 /// </summary>
