@@ -8,12 +8,14 @@ internal sealed class PendingEnrollmentConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<PendingEnrollment> builder)
     {
-        // A retry of the same request (same requester, same CSR key, same profile) finds this row, never a second one.
-        builder.HasIndex(p => new { p.ProfileId, p.RequesterKey, p.PublicKeySha256 }).IsUnique();
+        // A retry of the same request (same requester, same CSR, same profile) finds this row, never a second one; a
+        // different CSR with the same key is a different request (ADR 00XX).
+        builder.HasIndex(p => new { p.ProfileId, p.RequesterKey, p.CsrSha256 }).IsUnique();
         builder.HasIndex(p => p.Status);
         builder.Property(p => p.Operation).HasMaxLength(32);
         builder.Property(p => p.RequesterKey).HasMaxLength(256);
         builder.Property(p => p.PublicKeySha256).HasMaxLength(64);
+        builder.Property(p => p.CsrSha256).HasMaxLength(64);
         builder.Property(p => p.Subject).HasMaxLength(1024);
         builder.Property(p => p.ClientIp).HasMaxLength(64);
         builder.Property(p => p.Status).HasMaxLength(16);

@@ -10,8 +10,10 @@ public static class PendingStatus
 }
 
 /// <summary>
-/// A request waiting for an operator (RFC 7030 §4.2.3: 202 + Retry-After). Stored once per requester and CSR public
-/// key, so a client's retries find the same row instead of queueing duplicates.
+/// A request waiting for an operator (RFC 7030 §4.2.3: 202 + Retry-After). Stored once per requester and CSR (its
+/// SHA-256), so a client's retries of the same request find the same row instead of queueing duplicates, and what an
+/// operator approves is exactly the CSR stored here: only these bytes are ever issued from it (ADR 00XX). Another CSR,
+/// even with the same key, is another row.
 /// </summary>
 public sealed class PendingEnrollment
 {
@@ -26,7 +28,13 @@ public sealed class PendingEnrollment
     public Device? Device { get; set; }
     public Guid? TokenId { get; set; }
     public Guid? ReplacesCertificateId { get; set; }
+    /// <summary>The CSR the operator is shown and approves, as received (DER).</summary>
     public required byte[] CsrDer { get; set; }
+    /// <summary>
+    /// Lower-case hex SHA-256 of <see cref="CsrDer"/>, the same value the audit log records for the request. Rows from
+    /// before this column carry "legacy:" + their id until the start-up backfill replaces it.
+    /// </summary>
+    public required string CsrSha256 { get; set; }
     public required string PublicKeySha256 { get; set; }
     public required string Subject { get; set; }
     public string? ClientIp { get; set; }

@@ -163,12 +163,20 @@ public sealed class EnrollmentService(
         };
     }
 
+    /// <summary>
+    /// RFC 7030 §4.2.3: a profile that requires approval holds the request (202 + Retry-After) until an operator decides.
+    /// The pending entry binds the CSR the operator is shown: a retry finds it by the SHA-256 of the CSR's DER (so the
+    /// body's framing — base64 with or without line breaks, PEM, DER — does not matter), and an approved entry lets
+    /// through only a request whose CSR bytes equal the stored ones, so the certificate is signed from exactly the CSR
+    /// that was approved. Another CSR, even with the same key, is a new pending entry (ADR 00XX).
+    /// </summary>
     private async Task<(EnrollmentResult? Result, Guid? ApprovedId)> ApprovalGateAsync(
         Attempt attempt, EnrollmentRequest request, EstCaller caller, CertificateRequest csr, CancellationToken cancellationToken)
     {
-        var keyHash = Convert.ToHexString(SHA256.HashData(csr.PublicKey.ExportSubjectPublicKeyInfo()));
+        var csrDer = request.CsrDer!;
+        var csrHash = request.CsrSha256!;
         var retryAfter = options.Value.PendingRetryAfterSeconds;
-        var pending = await approvals.FindAsync(request.Profile.Id, caller.Actor, keyHash, cancellationToken)
+        var pending = await approvals.FindAsync(request.Profile.Id, caller.Actor, csrHash, cancellationToken)
             ?? await approvals.CreateAsync(new PendingEnrollment
             {
                 Id = Guid.NewGuid(),
@@ -178,13 +186,20 @@ public sealed class EnrollmentService(
                 DeviceId = caller.DeviceId,
                 TokenId = caller.TokenId,
                 ReplacesCertificateId = caller.CertificateId,
-                CsrDer = request.CsrDer!,
-                PublicKeySha256 = keyHash,
+                CsrDer = csrDer,
+                CsrSha256 = csrHash,
+                PublicKeySha256 = Convert.ToHexString(SHA256.HashData(csr.PublicKey.ExportSubjectPublicKeyInfo())),
                 Subject = csr.SubjectName.Name,
                 ClientIp = request.ClientIp,
                 RequestedAt = time.GetUtcNow(),
                 Status = PendingStatus.Pending,
             }, cancellationToken);
+
+        // The hash found the entry; the bytes decide. The CSR this request carries is what gets signed, so it must be
+        // the stored one, byte for byte — not merely one with the same hash.
+        if (!pending.CsrDer.AsSpan().SequenceEqual(csrDer))
+            return (await attempt.RefuseAsync(EnrollmentFailure.BadRequest,
+                $"this CSR is not the one held for approval as request {pending.Id}", cancellationToken), null);
 
         switch (pending.Status)
         {
@@ -194,7 +209,7 @@ public sealed class EnrollmentService(
                 return (await attempt.RefuseAsync(EnrollmentFailure.Forbidden, $"rejected by an operator: {pending.DecisionReason}", cancellationToken), null);
             case PendingStatus.Issued:
                 return (await attempt.RefuseAsync(EnrollmentFailure.Forbidden,
-                    $"this request was already approved and issued as certificate {pending.IssuedSerial}; send a new CSR with a new key", cancellationToken), null);
+                    $"this request was already approved and issued as certificate {pending.IssuedSerial}; send a new CSR", cancellationToken), null);
             default:
                 await audit.RecordAsync(attempt.Record(false, $"waiting for approval (request {pending.Id})", AuditOutcomes.Pending), cancellationToken);
                 return (EnrollmentResult.Pending(retryAfter, $"the request is waiting for an operator's approval; retry after {retryAfter} seconds"), null);

@@ -29,8 +29,10 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
 
         if (record.PendingId is { } pendingId)
         {
+            // The approval is spent only by the CSR it was given for (ADR 00XX): the hash is checked again here, inside
+            // the transaction that records the certificate.
             var claimed = await db.PendingEnrollments
-                .Where(p => p.Id == pendingId && p.Status == PendingStatus.Approved)
+                .Where(p => p.Id == pendingId && p.Status == PendingStatus.Approved && p.CsrSha256 == request.CsrSha256)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PendingStatus.Issued).SetProperty(p => p.IssuedSerial, issued.SerialHex), cancellationToken);
             if (claimed != 1)
                 return "the approved request has already been fetched";

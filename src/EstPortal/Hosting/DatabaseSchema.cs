@@ -20,6 +20,8 @@ public sealed class DatabaseSchema(IDbContextFactory<EstPortalDbContext> context
             // WAL lets the portal read while EST writes; the setting persists in the file.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+        if (await PendingCsrHashBackfill.RunAsync(db, cancellationToken) is > 0 and var hashed)
+            logger.LogInformation("Stored the CSR hash of {Count} pending requests from before migration PendingBindsCsr", hashed);
         if (pending.Count > 0)
             logger.LogInformation("Applied {Count} migrations to the {Provider} database: {Migrations}", pending.Count, database.Provider, string.Join(", ", pending));
         return pending;

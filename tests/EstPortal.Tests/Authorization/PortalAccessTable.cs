@@ -8,7 +8,7 @@ public enum Who
     Admin,
 }
 
-/// <summary>A page (GET) or download: who may open it. Path placeholders ({ca}, {device}, {profile}, {certificate}) are filled by the test.</summary>
+/// <summary>A page (GET) or download: who may open it. Path placeholders ({ca}, {device}, {profile}, {certificate}, {pending}) are filled by the test.</summary>
 public sealed record PageRule(string Path, params Who[] Allowed);
 
 /// <summary>A state-changing portal action (a component handler): who may perform it.</summary>
@@ -42,6 +42,7 @@ public static class PortalAccessTable
         new("/certificates", SignedIn),
         new("/certificates/{certificate}", SignedIn),
         new("/approvals", SignedIn),
+        new("/approvals/{pending}", SignedIn),
         new("/audit", AuditReaders),
         new("/operators", Admins),
         new("/Account/Manage", SignedIn),

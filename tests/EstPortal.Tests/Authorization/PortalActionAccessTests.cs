@@ -41,7 +41,7 @@ public sealed class PortalActionAccessTests : PortalComponentTest
             ["ca.rollover"] = a => ConfirmationOpensAsync<CaDetail>(p => p.RolloverAsync(), "Roll over CA", ps => ps.Add(c => c.Id, a.Ca.Id)),
             ["profile.save"] = SaveProfileAsync,
             ["approval.approve"] = ApproveAsync,
-            ["approval.reject"] = a => DialogOpensAsync<ApprovalList>(p => p.RejectAsync(a.Pending), "reject-dialog"),
+            ["approval.reject"] = a => DialogOpensAsync<ApprovalDetail>(p => p.RejectAsync(), "reject-dialog", ps => ps.Add(d => d.Id, a.Pending.Id)),
             ["audit.verify"] = VerifyAuditAsync,
             ["operator.add"] = _ => DialogOpensAsync<OperatorList>(p => p.AddAsync(), "add-operator-dialog"),
             ["operator.change-role"] = a => ConfirmationOpensAsync<OperatorList>(p => p.ChangeRoleAsync(a.Target, OperatorRoles.Auditor), "Change the role of"),
@@ -92,9 +92,11 @@ public sealed class PortalActionAccessTests : PortalComponentTest
         var profile = (await Profiles.AddAsync("held", "held", null, EstPortal.Policy.CsrPolicy.Default, requiresApproval: true, false, "test")).Value
             ?? throw new InvalidOperationException("profile");
         var approvals = Context.Services.GetRequiredService<PendingApprovals>();
+        var csr = EstPortal.Tests.Support.TestCsr.Create("CN=held-device");
         await approvals.CreateAsync(new PendingEnrollment
         {
-            Id = Guid.NewGuid(), ProfileId = profile.Id, Operation = "simpleenroll", RequesterKey = "token:test", CsrDer = [0x30, 0x00],
+            Id = Guid.NewGuid(), ProfileId = profile.Id, Operation = "simpleenroll", RequesterKey = "token:test", CsrDer = csr.Der,
+            CsrSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(csr.Der)),
             PublicKeySha256 = "00", Subject = "CN=held-device", Status = PendingStatus.Pending, RequestedAt = DateTimeOffset.UtcNow,
         }, CancellationToken.None);
         var pending = (await approvals.ListAsync(PendingStatus.Pending)).Single();
@@ -110,11 +112,12 @@ public sealed class PortalActionAccessTests : PortalComponentTest
         return new Arranged(ca, pending, all.Single(o => o.Email == "target@example.com"), disabled, device);
     }
 
-    private async Task<bool> DialogOpensAsync<TPage>(Func<TPage, Task> handler, string dialogTestId)
+    private async Task<bool> DialogOpensAsync<TPage>(Func<TPage, Task> handler, string dialogTestId,
+        Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
         where TPage : Microsoft.AspNetCore.Components.IComponent
     {
         var providers = RenderProviders();
-        var page = Context.Render<TPage>();
+        var page = Context.Render(parameters ?? (_ => { }));
         _ = page.InvokeAsync(() => handler(page.Instance));
         return await EventuallyAsync(() => providers.FindAll($"[data-testid={dialogTestId}]").Count > 0);
     }
@@ -140,8 +143,8 @@ public sealed class PortalActionAccessTests : PortalComponentTest
 
     private async Task<bool> ApproveAsync(Arranged a)
     {
-        var page = Context.Render<ApprovalList>();
-        await page.InvokeAsync(() => page.Instance.DecideAsync(a.Pending, approve: true, reason: null));
+        var page = Context.Render<ApprovalDetail>(ps => ps.Add(d => d.Id, a.Pending.Id));
+        await page.InvokeAsync(() => page.Instance.ApproveAsync());
         var approvals = Context.Services.GetRequiredService<PendingApprovals>();
         return (await approvals.ListAsync(PendingStatus.Approved)).Any(p => p.Id == a.Pending.Id);
     }

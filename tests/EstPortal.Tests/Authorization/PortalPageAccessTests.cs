@@ -97,7 +97,8 @@ public sealed partial class PortalPageAccessTests(PortalPageAccessTests.Fixture 
         public string Fill(string path) => path.Replace("{ca}", CaId.ToString(), StringComparison.Ordinal)
             .Replace("{device}", DeviceId.ToString(), StringComparison.Ordinal)
             .Replace("{profile}", "default", StringComparison.Ordinal)
-            .Replace("{certificate}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{certificate}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{pending}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
 
         private HttpClient NewClient() => new(new SocketsHttpHandler
         {

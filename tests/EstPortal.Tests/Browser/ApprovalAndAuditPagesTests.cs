@@ -26,18 +26,69 @@ public sealed class ApprovalAndAuditPagesTests(PortalBrowserFixture fixture)
         var row = portal.Page.Locator(".mud-table-row").Filter(new() { HasText = "CN=held-device" });
         await Expect(row).ToBeVisibleAsync();
         await portal.ScreenshotAsync("approvals");
+        await row.Locator("[data-testid='review']").ClickAsync();
+        await portal.WaitForCircuitAsync();
+        await Expect(portal.ByTestId("csr-subject")).ToHaveTextAsync("CN=held-device");
 
-        await PortalPage.ClickUntilVisibleAsync(row.Locator("[data-testid='reject']"), portal.ByTestId("reject-dialog"));
+        await PortalPage.ClickUntilVisibleAsync(portal.ByTestId("reject"), portal.ByTestId("reject-dialog"));
         await portal.ByTestId("reject-submit").ClickAsync();
         await Expect(portal.Page.GetByText("A rejection needs a reason; the device is told it.")).ToBeVisibleAsync();
         await portal.Page.Locator("#reject-reason").FillAsync("not on the installation plan");
         await portal.ByTestId("reject-submit").ClickAsync();
 
+        await Expect(portal.ByTestId("pending-status")).ToContainTextAsync("not on the installation plan");
+        await portal.GotoInteractiveAsync("/approvals");
         await Expect(portal.ByTestId("decided-grid")).ToContainTextAsync("not on the installation plan");
         await Expect(portal.ByTestId("pending-grid")).Not.ToContainTextAsync("CN=held-device");
         using var retry = await PostAsync(client, "/.well-known/est/held/simpleenroll", csr.Base64, Basic(device.Name, device.Secret));
         Assert.Equal(HttpStatusCode.Forbidden, retry.StatusCode);
         Assert.Contains("not on the installation plan", await retry.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The operator approves what the page decoded from the stored CSR (ADR 00XX); a second CSR with the same key for
+    /// other names arrives as a new request and the approved one is issued with its own names.
+    /// </summary>
+    [RequiresToolFact(PortalBrowserFixture.ChromiumPath)]
+    public async Task Operator_OpensAHeldRequest_SeesTheDecodedCsr_AndApprovesExactlyThatCsr()
+    {
+        await fixture.Host.AddProfileAsync("reviewed", "reviewed", requiresApproval: true);
+        var device = await fixture.Host.AddDeviceAsync("ap1");
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var csr = TestCsr.Create("CN=ap1", ["ap1.plant.example"], key);
+        using var client = fixture.Host.CreateEstClient();
+        const string path = "/.well-known/est/reviewed/simpleenroll";
+        using (var first = await PostAsync(client, path, csr.Base64, Basic(device.Name, device.Secret)))
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+
+        var op = await fixture.Host.AddOperatorAsync("operator-review@example.com", OperatorRoles.Operator);
+        await using var portal = await fixture.NewPageAsync();
+        await portal.SignInAsync(op.Email, op.Password);
+        await portal.GotoInteractiveAsync("/approvals");
+        var row = portal.Page.Locator(".mud-table-row").Filter(new() { HasText = "credential:ap1" });
+        await row.Locator("[data-testid='review']").ClickAsync();
+        await portal.WaitForCircuitAsync();
+
+        await Expect(portal.ByTestId("csr-subject")).ToHaveTextAsync("CN=ap1");
+        await Expect(portal.ByTestId("csr-sans")).ToHaveTextAsync("DNS:ap1.plant.example");
+        await Expect(portal.ByTestId("csr-key")).ToHaveTextAsync("EC P-256");
+        await Expect(portal.ByTestId("csr-extensions")).ToContainTextAsync("2.5.29.17");
+        await Expect(portal.ByTestId("csr-sha256")).ToHaveTextAsync(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(csr.Der)));
+        await Expect(portal.ByTestId("pending-requester")).ToHaveTextAsync("credential:ap1");
+        await portal.ScreenshotAsync("approval-review");
+
+        await PortalPage.ClickUntilVisibleAsync(portal.ByTestId("approve"), portal.ByTestId("pending-status").Filter(new() { HasText = "Approved" }));
+
+        var other = TestCsr.Create("CN=someone-else", ["bank.example"], key);
+        using (var swapped = await PostAsync(client, path, other.Base64, Basic(device.Name, device.Secret)))
+            Assert.Equal(HttpStatusCode.Accepted, swapped.StatusCode);
+        using var retry = await PostAsync(client, path, csr.Base64, Basic(device.Name, device.Secret));
+        var certificate = await EstResponses.ReadIssuedCertificateAsync(retry);
+        Assert.Equal("CN=ap1", certificate.Subject);
+
+        await portal.GotoInteractiveAsync("/approvals");
+        await Expect(portal.ByTestId("pending-grid")).ToContainTextAsync("CN=someone-else");
+        await Expect(portal.ByTestId("decided-grid")).ToContainTextAsync(EstRequests.NormalizeSerial(certificate.SerialNumber));
     }
 
     [RequiresToolFact(PortalBrowserFixture.ChromiumPath)]

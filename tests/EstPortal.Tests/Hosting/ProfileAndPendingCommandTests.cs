@@ -4,7 +4,7 @@ using static EstPortal.Tests.Support.EstCalls;
 
 namespace EstPortal.Tests.Hosting;
 
-/// <summary>`profile add|list|show|set`, `pending list|approve|reject` and `ca rollover`, as an operator scripts them.</summary>
+/// <summary>`profile add|list|show|set`, `pending list|show|approve|reject` and `ca rollover`, as an operator scripts them.</summary>
 public sealed class ProfileAndPendingCommandTests(SharedCliDataDirectory shared) : IClassFixture<SharedCliDataDirectory>
 {
     [Fact]
@@ -76,16 +76,27 @@ public sealed class ProfileAndPendingCommandTests(SharedCliDataDirectory shared)
             host.KeepDataDirectory = true;
             await host.InitializeAsync();
             using var client = host.CreateEstClient();
-            var csr = TestCsr.Create("CN=held-device");
+            var csr = TestCsr.Create("CN=held-device", ["held-device.plant.example"]);
             using (var first = await PostAsync(client, "/.well-known/est/held/simpleenroll", csr.Base64, Basic("held-device", secret)))
                 Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
 
             var list = await EstPortalCli.RunAsync(dataDirectory, "pending", "list");
             var line = Assert.Single(list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("credential:held-device", StringComparison.Ordinal));
             var id = line.Split('\t')[0];
+            var csrHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(csr.Der));
+            Assert.EndsWith($"csr-sha256:{csrHash}", line.TrimEnd(), StringComparison.Ordinal);
+            var show = await EstPortalCli.RunAsync(dataDirectory, "pending", "show", id);
+            Assert.True(show.ExitCode == 0, show.ToString());
+            Assert.Contains("subject: CN=held-device", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains("subjectAltName: DNS:held-device.plant.example", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains("key: EC P-256", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"csr-sha256: {csrHash}", show.Stdout, StringComparison.Ordinal);
             var refused = await EstPortalCli.RunAsync(dataDirectory, EstPortalCli.CommandTimeout, "pending", "reject", id);
             Assert.NotEqual(0, refused.ExitCode); // a rejection needs --reason
-            var approved = await EstPortalCli.RunAsync(dataDirectory, "pending", "approve", id);
+            var otherCsr = await EstPortalCli.RunAsync(dataDirectory, EstPortalCli.CommandTimeout, "pending", "approve", id, "--csr-sha256", new string('0', 64));
+            Assert.NotEqual(0, otherCsr.ExitCode); // the request holds another CSR: nothing is approved
+            Assert.Contains("nothing was decided", otherCsr.Stderr, StringComparison.Ordinal);
+            var approved = await EstPortalCli.RunAsync(dataDirectory, "pending", "approve", id, "--csr-sha256", csrHash);
             Assert.True(approved.ExitCode == 0, approved.ToString());
 
             using var retry = await PostAsync(client, "/.well-known/est/held/simpleenroll", csr.Base64, Basic("held-device", secret));

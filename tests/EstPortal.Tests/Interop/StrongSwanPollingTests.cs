@@ -44,7 +44,8 @@ public sealed class StrongSwanPollingTests
 
         var approvals = host.Services.GetRequiredService<PendingApprovals>();
         PendingSummary? pending = null;
-        for (var i = 0; i < 100 && pending is null; i++)
+        // Up to 30 s: on a loaded machine pki's first request can take a while to arrive.
+        for (var i = 0; i < 300 && pending is null; i++)
         {
             await Task.Delay(100);
             pending = (await approvals.ListAsync(PendingStatus.Pending)).SingleOrDefault(p => p.RequesterKey == $"credential:{device.Name}");
@@ -52,7 +53,7 @@ public sealed class StrongSwanPollingTests
         Assert.NotNull(pending);
         await Task.Delay(2500); // let pki poll at least once more while pending
         Assert.Single(await approvals.ListAsync(null), p => p.RequesterKey == $"credential:{device.Name}");
-        Assert.Null(await approvals.DecideAsync(pending.Id, approve: true, null, "operator:test"));
+        Assert.Null(await approvals.DecideAsync(pending.Id, pending.CsrSha256, approve: true, null, "operator:test"));
 
         var result = await enrolling;
         Assert.True(result.ExitCode == 0, $"pki exited {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");

@@ -575,6 +575,11 @@ namespace EstPortal.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("CsrSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -636,7 +641,7 @@ namespace EstPortal.Data.Migrations.Postgres
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ProfileId", "RequesterKey", "PublicKeySha256")
+                    b.HasIndex("ProfileId", "RequesterKey", "CsrSha256")
                         .IsUnique();
 
                     b.ToTable("PendingEnrollments");

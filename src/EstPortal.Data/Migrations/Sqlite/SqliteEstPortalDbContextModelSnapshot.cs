@@ -566,6 +566,11 @@ namespace EstPortal.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("CsrSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("DecidedAt")
                         .HasColumnType("INTEGER");
 
@@ -627,7 +632,7 @@ namespace EstPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ProfileId", "RequesterKey", "PublicKeySha256")
+                    b.HasIndex("ProfileId", "RequesterKey", "CsrSha256")
                         .IsUnique();
 
                     b.ToTable("PendingEnrollments");
