@@ -21,9 +21,9 @@ namespace EstPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "SubjectAltNamePatterns",
-                table: "Devices");
+            // SQLite's own DROP COLUMN (3.35+), not EF's table rebuild: a rebuild of Devices would drop the
+            // CredentialVersion triggers on it.
+            migrationBuilder.Sql("ALTER TABLE \"Devices\" DROP COLUMN \"SubjectAltNamePatterns\";");
         }
     }
 }
