@@ -28,6 +28,25 @@ public sealed partial class AuditLog(
         Notify(entity);
     }
 
+    /// <summary>Several events in one transaction (one chain-head update), then the sinks hear of them together.</summary>
+    public async Task RecordAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entities = records.Select(r => Add(db, r)).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.CommittedAll(entities);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Audit sink {Sink} failed for {Count} events", sink.GetType().Name, entities.Count);
+            }
+        }
+    }
+
     private AuditEvent Add(EstPortalDbContext db, AuditRecord record)
     {
         var entity = ToEntity(record);

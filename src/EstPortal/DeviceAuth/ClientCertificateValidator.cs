@@ -20,7 +20,8 @@ public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbCont
             .Select(c => new { c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, DeviceName = c.Device != null ? c.Device.Name : null, DeviceDisabled = c.Device != null && c.Device.Disabled })
             .FirstOrDefaultAsync(cancellationToken);
         if (issued is null)
-            return DeviceAuthResult.Refused("the client certificate was not issued by this server", $"certificate:{certificate.SerialNumber} (unknown)", forbidden: false);
+            // No actor: a certificate of nobody we know is a stranger's request, tallied rather than audited one by one.
+            return DeviceAuthResult.Refused("the client certificate was not issued by this server", actor: null, forbidden: false);
 
         var actor = $"certificate:{issued.SerialNumber}";
         var now = time.GetUtcNow();
