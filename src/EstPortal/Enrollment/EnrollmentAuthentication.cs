@@ -20,7 +20,7 @@ public sealed class EnrollmentAuthentication(
         if (claimed is not null && failures.RetryAfterSeconds(address, claimed) is { } wait)
         {
             return CallerCheck.Refused(new CallerRefusal(EnrollmentFailure.TooManyRequests,
-                $"too many failed authentication attempts for '{claimed}' from this address; retry after {wait} seconds",
+                $"too many failed authentication attempts for '{claimed}' from this address",
                 Tallied: $"too many failed attempts for '{claimed}'", RetryAfterSeconds: wait));
         }
 
@@ -35,7 +35,7 @@ public sealed class EnrollmentAuthentication(
         if (credentials.RetryAfterSeconds(caller) is { } callerWait)
         {
             return CallerCheck.Refused(new CallerRefusal(EnrollmentFailure.TooManyRequests,
-                $"too many requests with this credential; retry after {callerWait} seconds",
+                "too many requests with this credential",
                 Tallied: $"too many requests with {caller.Actor}", RetryAfterSeconds: callerWait));
         }
         return new CallerCheck(caller, null);

@@ -104,9 +104,8 @@ internal sealed class EstRequestHandler(
     {
         { CertificateDer: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
         { CertificateDer: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
-        // Over the failed-authentication or per-credential limit (the reason already names the wait).
-        { Failure: EnrollmentFailure.TooManyRequests, RetryAfterSeconds: { } wait } => EstResults.Error(StatusCodes.Status429TooManyRequests, result.Reason!,
-            new Dictionary<string, string> { [HeaderNames.RetryAfter] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+        // Over the failed-authentication or per-credential limit (ADR 0005).
+        { Failure: EnrollmentFailure.TooManyRequests, RetryAfterSeconds: { } wait } => EstResults.TooManyRequests(result.Reason!, wait),
         // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
         { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
             new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
