@@ -47,6 +47,12 @@ public sealed partial class AuditLog(
         }
     }
 
+    /// <summary>
+    /// The structured log line only, for a refusal counted in <see cref="RefusalTally"/> instead of written (ADR 00XX):
+    /// a log line carries the request's trace id and costs no chained transaction.
+    /// </summary>
+    public void LogOnly(AuditRecord record) => Log(record);
+
     private AuditEvent Add(EstPortalDbContext db, AuditRecord record)
     {
         var entity = ToEntity(record);

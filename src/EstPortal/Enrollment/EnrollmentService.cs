@@ -253,6 +253,7 @@ public sealed class EnrollmentService(
             if (refusal.Tallied is { } tallied)
             {
                 tally.Count(Request.ClientIp, tallied, Request.Credentials.Basic?.UserName);
+                Audit.LogOnly(Record(false, refusal.Reason));
                 return EnrollmentResult.Refused(refusal.Failure, refusal.Reason, refusal.RetryAfterSeconds);
             }
             return await WithActor(refusal.Actor).RefuseAsync(refusal.Failure, refusal.Reason, cancellationToken);
