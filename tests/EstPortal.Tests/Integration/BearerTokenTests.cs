@@ -73,5 +73,18 @@ public sealed class BearerTokenTests(EstPortalHost host) : IClassFixture<EstPort
         Assert.Equal(HttpStatusCode.OK, rightProfile.StatusCode);
     }
 
+    [Fact]
+    public async Task FirstChallengeBearer_PutsBearerFirst_ForLibestWhichFollowsOnlyTheFirst()
+    {
+        using var bearerFirst = EstPortalHost.Create(extraSettings: new() { ["EstPortal:FirstChallenge"] = "Bearer" });
+        await bearerFirst.InitializeAsync();
+        using var client = bearerFirst.CreateEstClient();
+
+        using var response = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=x").Base64, auth: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(["Bearer", "Basic"], response.Headers.WwwAuthenticate.Select(c => c.Scheme));
+    }
+
     private static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
 }

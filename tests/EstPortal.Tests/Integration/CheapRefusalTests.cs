@@ -65,3 +65,35 @@ public sealed class CheapRefusalTests
         return await db.AuditEvents.CountAsync(where);
     }
 }
+
+/// <summary>What the tally holds when the app stops is written before it stops.</summary>
+public sealed class RefusalSummaryShutdownTests
+{
+    [Fact]
+    public async Task RefusalsOfTheUnfinishedMinute_AreWrittenAtShutdown()
+    {
+        var host = EstPortalHost.Create();
+        host.KeepDataDirectory = true;
+        try
+        {
+            await host.InitializeAsync();
+            using (var client = host.CreateEstClient())
+            {
+                for (var i = 0; i < 3; i++)
+                    (await PostAsync(client, "/.well-known/est/simpleenroll", "junk", auth: null)).Dispose();
+            }
+            host.Dispose();
+
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={host.DatabasePath};Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT \"Reason\" FROM \"AuditEvents\" WHERE \"EventType\" = '{AuditEventTypes.RefusalsSummarized}'";
+            Assert.Equal("3 refused: 3 × no credentials", await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            host.KeepDataDirectory = false;
+            host.Dispose();
+        }
+    }
+}
