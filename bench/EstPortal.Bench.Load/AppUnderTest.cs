@@ -125,7 +125,16 @@ internal sealed class AppUnderTest : IAsyncDisposable
     public IReadOnlyList<HttpClient> CreateClients(int connections, bool newConnectionPerRequest) =>
         _estUrls.Select(url => CreateClient(url, Math.Max(1, connections / _estUrls.Count), newConnectionPerRequest)).ToList();
 
-    private HttpClient CreateClient(string estUrl, int connections, bool newConnectionPerRequest)
+    /// <summary>The SQLite database of a single instance (the flood mode reads its audit log); null on PostgreSQL.</summary>
+    public string? SqliteDatabasePath => _database.Settings.Length == 0 ? Path.Combine(_dataDirectory, "estportal.db") : null;
+
+    /// <summary>A keep-alive client whose connections come from <paramref name="localAddress"/> (any 127.x.y.z is this machine).</summary>
+    public HttpClient CreateClientFrom(IPAddress localAddress, int connections)
+    {
+        return CreateClient(_estUrls[0], connections, newConnectionPerRequest: false, localAddress);
+    }
+
+    private HttpClient CreateClient(string estUrl, int connections, bool newConnectionPerRequest, IPAddress? localAddress = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -133,6 +142,24 @@ internal sealed class AppUnderTest : IAsyncDisposable
             PooledConnectionLifetime = newConnectionPerRequest ? TimeSpan.Zero : Timeout.InfiniteTimeSpan,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(certificate) },
         };
+        if (localAddress is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
         return new HttpClient(handler) { BaseAddress = new Uri(estUrl), Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
     }
 

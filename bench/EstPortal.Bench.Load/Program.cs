@@ -26,6 +26,16 @@ await using var server = await AppUnderTest.StartAsync(app, options.Devices, opt
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.CsrCount, server.Devices.Select(d => d.Name).ToList());
+if (options.Flood > 0)
+{
+    if (options.WarmupSeconds > 0)
+    {
+        await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), newConnectionPerRequest: false);
+        Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments, not measured");
+    }
+    await FloodRun.RunAsync(server, csrs, options);
+    return;
+}
 if (options.WarmupSeconds > 0)
 {
     // Not measured: both paths run until the JIT has optimised them; a 10 s phase on a cold server spends a

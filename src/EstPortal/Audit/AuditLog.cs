@@ -28,6 +28,31 @@ public sealed partial class AuditLog(
         Notify(entity);
     }
 
+    /// <summary>Several events in one transaction (one chain-head update), then the sinks hear of them together.</summary>
+    public async Task RecordAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entities = records.Select(r => Add(db, r)).ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.CommittedAll(entities);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Audit sink {Sink} failed for {Count} events", sink.GetType().Name, entities.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The structured log line only, for a refusal counted in <see cref="RefusalTally"/> instead of written (ADR 00XX):
+    /// a log line carries the request's trace id and costs no chained transaction.
+    /// </summary>
+    public void LogOnly(AuditRecord record) => Log(record);
+
     private AuditEvent Add(EstPortalDbContext db, AuditRecord record)
     {
         var entity = ToEntity(record);

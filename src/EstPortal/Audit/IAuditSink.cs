@@ -9,4 +9,11 @@ namespace EstPortal.Audit;
 public interface IAuditSink
 {
     void Committed(AuditEvent auditEvent);
+
+    /// <summary>Events committed together (e.g. one flush of refusal summaries); by default one by one.</summary>
+    void CommittedAll(IReadOnlyList<AuditEvent> auditEvents)
+    {
+        foreach (var auditEvent in auditEvents)
+            Committed(auditEvent);
+    }
 }

@@ -9,16 +9,16 @@ namespace EstPortal.DeviceAuth;
 /// </summary>
 public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time)
 {
-    public async Task<DeviceAuthResult> ValidateAsync(BasicCredentials credentials, CancellationToken cancellationToken)
+    public async Task<DeviceAuthResult> ValidateAsync(string presented, CancellationToken cancellationToken)
     {
-        var hash = DeviceSecrets.Hash(credentials.Password);
+        var hash = DeviceSecrets.Hash(presented);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // Tokens carry 256 random bits, so looking one up by its hash reveals nothing an attacker can use.
         var token = await db.BootstrapTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
             .Select(t => new { t.Id, t.TokenHash, t.UsedAt, t.RevokedAt, t.ExpiresAt, t.DeviceId, t.ProfileId, t.SubjectPattern, DeviceName = t.Device != null ? t.Device.Name : null, DevicePatterns = t.Device != null ? t.Device.SubjectAltNamePatterns : null, DeviceDisabled = t.Device != null && t.Device.Disabled })
             .FirstOrDefaultAsync(cancellationToken);
-        if (token is null || !DeviceSecrets.Matches(credentials.Password, token.TokenHash))
+        if (token is null || !DeviceSecrets.Matches(presented, token.TokenHash))
             return DeviceAuthResult.NotRecognised;
 
         var actor = $"token:{token.Id}";

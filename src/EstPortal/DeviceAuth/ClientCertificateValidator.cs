@@ -27,7 +27,8 @@ public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbCont
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (issued is null)
-            return DeviceAuthResult.Refused("the client certificate was not issued by this server", $"certificate:{certificate.SerialNumber} (unknown)", forbidden: false);
+            // No actor: a certificate of nobody we know is a stranger's request, tallied rather than audited one by one.
+            return DeviceAuthResult.Refused("the client certificate was not issued by this server", actor: null, forbidden: false);
 
         var actor = $"certificate:{issued.SerialNumber}";
         var now = time.GetUtcNow();

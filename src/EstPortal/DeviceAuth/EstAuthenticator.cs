@@ -2,21 +2,27 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.DeviceAuth;
 
-/// <summary>What the device presented: the Basic header and/or the TLS client certificate.</summary>
-public sealed record PresentedCredentials(BasicCredentials? Basic, X509Certificate2? ClientCertificate)
+/// <summary>What the device presented: a Basic or Bearer Authorization header and/or the TLS client certificate.</summary>
+public sealed record PresentedCredentials(BasicCredentials? Basic, X509Certificate2? ClientCertificate, BearerToken? Bearer = null)
 {
+    /// <summary>Reads the Authorization header: Basic (RFC 7617) or Bearer (RFC 6750); anything else is "none".</summary>
+    public static PresentedCredentials From(string? authorization, X509Certificate2? clientCertificate) =>
+        new(BasicCredentials.Parse(authorization), clientCertificate, BearerToken.Parse(authorization));
+
     /// <summary>For the audit log when authentication fails: what was presented, never the secret.</summary>
-    public string Describe() => (Basic, ClientCertificate) switch
+    public string Describe() => (Basic, Bearer, ClientCertificate) switch
     {
-        (not null, _) => $"basic:{Basic.UserName}",
-        (null, not null) => $"certificate:{ClientCertificate.SerialNumber}",
+        (not null, _, _) => $"basic:{Basic.UserName}",
+        (null, not null, _) => "bearer",
+        (null, null, not null) => $"certificate:{ClientCertificate.SerialNumber}",
         _ => "anonymous",
     };
 }
 
 /// <summary>
 /// Runs the validators in a fixed order. Basic: the device credential (user name = device name), then a bootstrap
-/// token (any user name). The TLS client certificate is used when the operation asks for it.
+/// token (any user name). Bearer: a bootstrap token only. The TLS client certificate is used when the operation asks
+/// for it.
 /// </summary>
 public sealed class EstAuthenticator(
     DeviceCredentialValidator credentials,
@@ -30,7 +36,19 @@ public sealed class EstAuthenticator(
         var byCredential = await credentials.ValidateAsync(basic, cancellationToken);
         if (byCredential.Recognised)
             return byCredential;
-        return await tokens.ValidateAsync(basic, cancellationToken);
+        return await tokens.ValidateAsync(basic.Password, cancellationToken);
+    }
+
+    /// <summary>The same token rules as Basic (one-time, device binding, profile, subject pattern): only the framing differs.</summary>
+    public async Task<DeviceAuthResult> AuthenticateBearerAsync(BearerToken bearer, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in bearer.Candidates())
+        {
+            var result = await tokens.ValidateAsync(candidate, cancellationToken);
+            if (result.Recognised)
+                return result;
+        }
+        return DeviceAuthResult.NotRecognised;
     }
 
     public Task<DeviceAuthResult> AuthenticateCertificateAsync(X509Certificate2? certificate, CancellationToken cancellationToken) =>

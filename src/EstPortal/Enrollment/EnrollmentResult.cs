@@ -18,6 +18,8 @@ public enum EnrollmentFailure
     Unauthenticated,
     /// <summary>A recognised caller that may not have this: 403.</summary>
     Forbidden,
+    /// <summary>Over a rate limit (failed authentication per address and name, or per credential): 429 with Retry-After.</summary>
+    TooManyRequests,
 }
 
 /// <summary>The private key the server generated (RFC 7030 §4.4.2): PKCS#8, or CMS when it is encrypted to the client.</summary>
@@ -34,8 +36,8 @@ public sealed record EnrollmentResult(
     int? RetryAfterSeconds = null,
     ServerGeneratedKey? Key = null)
 {
-    public bool IsPending => RetryAfterSeconds is not null;
+    public bool IsPending => RetryAfterSeconds is not null && Failure is null;
     public static EnrollmentResult Issued(byte[] certificateDer, ServerGeneratedKey? key = null) => new(certificateDer, null, null, Key: key);
     public static EnrollmentResult Pending(int retryAfterSeconds, string reason) => new(null, null, reason, retryAfterSeconds);
-    public static EnrollmentResult Refused(EnrollmentFailure failure, string reason) => new(null, failure, reason);
+    public static EnrollmentResult Refused(EnrollmentFailure failure, string reason, int? retryAfterSeconds = null) => new(null, failure, reason, retryAfterSeconds);
 }

@@ -20,7 +20,8 @@ namespace EstPortal.Enrollment;
 /// certificate a client receives is always in the database. Every attempt is audited with its outcome and reason.
 /// </summary>
 public sealed class EnrollmentService(
-    EstAuthenticator authenticator,
+    EnrollmentAuthentication authentication,
+    RefusalTally refusals,
     CsrLoader csrLoader,
     CertificateAuthorities cas,
     CertificateIssuer issuer,
@@ -45,14 +46,10 @@ public sealed class EnrollmentService(
     {
         var attempt = new Attempt(audit, request, request.Credentials.Describe(), null);
 
-        var auth = await AuthenticateAsync(request, cancellationToken);
-        if (auth.Caller is not { } caller)
-        {
-            var reason = auth.Reason ?? (request.Kind == EnrollmentKind.Reenroll
-                ? "re-enrollment requires the TLS client certificate being renewed"
-                : "no valid device credential, bootstrap token or client certificate was presented");
-            return await attempt.WithActor(auth.Actor).RefuseAsync(auth.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.Unauthenticated, reason, cancellationToken);
-        }
+        var check = await authentication.AuthenticateAsync(request, cancellationToken);
+        if (check.IsRefused)
+            return await attempt.RefuseAsync(check.Refusal, refusals, cancellationToken);
+        var caller = check.Caller;
         attempt = attempt.WithCaller(caller);
         var policy = request.Profile.Policy;
 
@@ -129,17 +126,6 @@ public sealed class EnrollmentService(
     }
 
     private static readonly KeyPolicy KeyPolicyAcceptingAny = new() { AllowRsa = true, MinimumRsaBits = 0, AllowedCurves = ["P-256", "P-384", "P-521"] };
-
-    private Task<DeviceAuthResult> AuthenticateAsync(EnrollmentRequest request, CancellationToken cancellationToken) =>
-        request.Kind switch
-        {
-            // RFC 7030 §4.2.2: re-enrollment is authenticated by the certificate being renewed.
-            EnrollmentKind.Reenroll => authenticator.AuthenticateCertificateAsync(request.Credentials.ClientCertificate, cancellationToken),
-            // RFC 7030 §3.3.2: HTTP authentication, or an existing certificate, for a first enrollment.
-            _ => request.Credentials.Basic is not null
-                ? authenticator.AuthenticateBasicAsync(request.Credentials.Basic, cancellationToken)
-                : authenticator.AuthenticateCertificateAsync(request.Credentials.ClientCertificate, cancellationToken),
-        };
 
     /// <summary>RFC 7030 §3.5: the challengePassword carries base64(tls-unique) of this TLS session.</summary>
     private string? CheckLinking(CertificateRequest csr, byte[]? tlsUnique)
@@ -248,6 +234,21 @@ public sealed class EnrollmentService(
         {
             await Audit.RecordAsync(Record(false, reason), cancellationToken);
             return EnrollmentResult.Refused(failure, reason);
+        }
+
+        /// <summary>
+        /// DESIGN "cheap refusals": a request that never authenticated, or went over a limit, is counted in the tally
+        /// (one audit row per address and minute); a recognised credential's refusal is one chained row, as ever.
+        /// </summary>
+        public async Task<EnrollmentResult> RefuseAsync(CallerRefusal refusal, RefusalTally tally, CancellationToken cancellationToken)
+        {
+            if (refusal.Tallied is { } tallied)
+            {
+                tally.Count(Request.ClientIp, tallied, Request.Credentials.Basic?.UserName);
+                Audit.LogOnly(Record(false, refusal.Reason));
+                return EnrollmentResult.Refused(refusal.Failure, refusal.Reason, refusal.RetryAfterSeconds);
+            }
+            return await WithActor(refusal.Actor).RefuseAsync(refusal.Failure, refusal.Reason, cancellationToken);
         }
     }
 }

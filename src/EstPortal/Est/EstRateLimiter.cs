@@ -1,80 +1,48 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Threading.RateLimiting;
-using EstPortal.DeviceAuth;
+using EstPortal.Audit;
 using EstPortal.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace EstPortal.Est;
 
 /// <summary>
-/// Per client IP (every EST request) and per credential (requests that present one): a fixed window each. A refused
-/// request gets 429 with Retry-After. Limits live in this process; with several instances each enforces its own
-/// share, which still bounds guessing and floods (ADR 0005).
+/// The limit before authentication: per client address only (a fixed window), so nobody can spend another's budget by
+/// claiming their name. Failed authentication and per-credential limits come after, in the enrollment pipeline
+/// (<see cref="EstPortal.Enrollment.EnrollmentAuthentication"/>). A refused request gets 429 with Retry-After and is
+/// counted in the refusal summary, never one audit row each. Limits live in this process (ADR 0005).
 /// </summary>
 internal sealed class EstRateLimiter : IDisposable
 {
-    private readonly RateLimitingOptions _options;
-    private readonly PartitionedRateLimiter<string>? _perIp;
-    private readonly PartitionedRateLimiter<string>? _perCredential;
+    private readonly PartitionedRateLimiter<string>? _perAddress;
+    private readonly RefusalTally _refusals;
 
-    public EstRateLimiter(IOptions<EstPortalOptions> options)
+    public EstRateLimiter(IOptions<EstPortalOptions> options, RefusalTally refusals)
     {
-        _options = options.Value.RateLimiting;
-        if (!_options.Enabled)
+        _refusals = refusals;
+        var limits = options.Value.RateLimiting;
+        if (!limits.Enabled)
             return;
-        _perIp = Create(_options.PerClientIpPerMinute);
-        _perCredential = Create(_options.PerCredentialPerMinute);
+        _perAddress = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limits.PerClientIpPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
     }
 
     /// <summary>Null when the request may go on; otherwise the 429 answer.</summary>
     public IResult? Check(HttpContext context)
     {
-        if (_perIp is null || _perCredential is null)
+        if (_perAddress is null)
             return null;
-
-        using var ipLease = _perIp.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        if (!ipLease.IsAcquired)
-            return TooMany(ipLease, "too many requests from this address");
-
-        if (CredentialKey(context) is { } credential)
-        {
-            using var credentialLease = _perCredential.AttemptAcquire(credential);
-            if (!credentialLease.IsAcquired)
-                return TooMany(credentialLease, "too many requests with this credential");
-        }
-        return null;
-    }
-
-    /// <summary>The Basic user name, or the client certificate's thumbprint: what a caller claims to be.</summary>
-    private static string? CredentialKey(HttpContext context)
-    {
-        if (BasicCredentials.Parse(context.Request.Headers.Authorization) is { } basic)
-            return "basic:" + basic.UserName;
-        return context.Connection.ClientCertificate is { } certificate
-            ? "certificate:" + Convert.ToHexString(SHA256.HashData(certificate.RawData))
-            : null;
-    }
-
-    private static PartitionedRateLimiter<string> Create(int permitsPerMinute) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permitsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    private static EstResult TooMany(RateLimitLease lease, string reason)
-    {
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        using var lease = _perAddress.AttemptAcquire(address);
+        if (lease.IsAcquired)
+            return null;
+        _refusals.Count(address, "too many requests from this address");
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-        return EstResults.Error(StatusCodes.Status429TooManyRequests, $"{reason}; retry after {retryAfter} seconds",
-            new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(CultureInfo.InvariantCulture) });
+        return EstResults.TooManyRequests("too many requests from this address", retryAfter);
     }
 
-    public void Dispose()
-    {
-        _perIp?.Dispose();
-        _perCredential?.Dispose();
-    }
+    public void Dispose() => _perAddress?.Dispose();
 }

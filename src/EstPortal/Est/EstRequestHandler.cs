@@ -93,7 +93,7 @@ internal sealed class EstRequestHandler(
             framingError = ex.Message;
         }
 
-        var credentials = new PresentedCredentials(BasicCredentials.Parse(context.Request.Headers.Authorization), context.Connection.ClientCertificate);
+        var credentials = PresentedCredentials.From(context.Request.Headers.Authorization, context.Connection.ClientCertificate);
         var result = await enrollment.EnrollAsync(
             new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
             context.RequestAborted);
@@ -104,10 +104,12 @@ internal sealed class EstRequestHandler(
     {
         { CertificateDer: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
         { CertificateDer: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
+        // Over the failed-authentication or per-credential limit (ADR 0005).
+        { Failure: EnrollmentFailure.TooManyRequests, RetryAfterSeconds: { } wait } => EstResults.TooManyRequests(result.Reason!, wait),
         // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
         { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
             new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-        { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthorized(options.Value.Realm, result.Reason!),
+        { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthorized(options.Value.Realm, result.Reason!, options.Value.FirstChallenge == "Bearer"),
         { Failure: EnrollmentFailure.Forbidden } => EstResults.Error(StatusCodes.Status403Forbidden, result.Reason!),
         _ => EstResults.Error(StatusCodes.Status400BadRequest, result.Reason!),
     };

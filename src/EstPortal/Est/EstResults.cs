@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using EstPortal.Enrollment;
 using EstPortal.Est.Framing;
+using Microsoft.Net.Http.Headers;
 
 namespace EstPortal.Est;
 
@@ -8,7 +10,7 @@ namespace EstPortal.Est;
 /// Every EST answer is written here, with an explicit Content-Length: strongSwan's pki rejects chunked responses,
 /// and a fixed length costs nothing for bodies this small.
 /// </summary>
-internal sealed class EstResult(int statusCode, string? contentType, byte[] body, IReadOnlyDictionary<string, string>? headers = null) : IResult
+internal sealed class EstResult(int statusCode, string? contentType, byte[] body, IEnumerable<KeyValuePair<string, string>>? headers = null) : IResult
 {
     public int StatusCode => statusCode;
     public string? ContentType => contentType;
@@ -22,8 +24,9 @@ internal sealed class EstResult(int statusCode, string? contentType, byte[] body
         response.ContentLength = body.Length;
         if (headers is not null)
         {
+            // Appended: a 401 carries two WWW-Authenticate fields (RFC 9110 §11.6.1).
             foreach (var (name, value) in headers)
-                response.Headers[name] = value;
+                response.Headers.Append(name, value);
         }
         if (body.Length > 0)
             await response.Body.WriteAsync(body, httpContext.RequestAborted);
@@ -54,10 +57,23 @@ internal static class EstResults
     public static EstResult NoContent() => new(StatusCodes.Status204NoContent, null, []);
 
     /// <summary>RFC 7030 §4.2.3: errors carry a human-readable text/plain reason.</summary>
-    public static EstResult Error(int statusCode, string reason, IReadOnlyDictionary<string, string>? headers = null) =>
+    public static EstResult Error(int statusCode, string reason, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
         new(statusCode, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(reason + "\n"), headers);
 
-    public static EstResult Unauthorized(string realm, string reason) =>
-        Error(StatusCodes.Status401Unauthorized, reason,
-            new Dictionary<string, string> { ["WWW-Authenticate"] = $"Basic realm=\"{realm}\", charset=\"UTF-8\"" });
+    /// <summary>
+    /// RFC 7030 §3.2.3 / RFC 9110 §11.6.1: a 401 offers every scheme that can authenticate an enrollment — Basic (RFC 7617;
+    /// a device credential or a bootstrap token as password) and Bearer (RFC 6750; a bootstrap token) — as two
+    /// WWW-Authenticate fields. libest's client reads only the first, so <paramref name="bearerFirst"/> picks the order.
+    /// </summary>
+    public static EstResult Unauthorized(string realm, string reason, bool bearerFirst = false)
+    {
+        var basic = new KeyValuePair<string, string>(HeaderNames.WWWAuthenticate, $"Basic realm=\"{realm}\", charset=\"UTF-8\"");
+        var bearer = new KeyValuePair<string, string>(HeaderNames.WWWAuthenticate, $"Bearer realm=\"{realm}\"");
+        return Error(StatusCodes.Status401Unauthorized, reason, bearerFirst ? [bearer, basic] : [basic, bearer]);
+    }
+
+    /// <summary>RFC 6585 §4: over a rate limit, with Retry-After in seconds.</summary>
+    public static EstResult TooManyRequests(string reason, int retryAfterSeconds) =>
+        Error(StatusCodes.Status429TooManyRequests, $"{reason}; retry after {retryAfterSeconds} seconds",
+            [new(HeaderNames.RetryAfter, retryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
 }

@@ -22,8 +22,15 @@ public sealed class EstPortalOptions
     /// <summary>Validity of certificates issued to devices.</summary>
     public int CertificateValidityDays { get; set; } = 365;
 
-    /// <summary>The realm in <c>WWW-Authenticate: Basic realm="…"</c> on EST 401 answers.</summary>
+    /// <summary>The realm in the <c>WWW-Authenticate</c> challenges (Basic and Bearer) on EST 401 answers.</summary>
     public string Realm { get; set; } = "EstPortal EST";
+
+    /// <summary>
+    /// Which of the two 401 challenges comes first: <c>Basic</c> or <c>Bearer</c>. Clients that choose (curl, browsers)
+    /// ignore the order; libest's client follows only the first <c>WWW-Authenticate</c> header, so a fleet enrolling with
+    /// <c>estclient --auth-token</c> needs <c>Bearer</c> here.
+    /// </summary>
+    public string FirstChallenge { get; set; } = "Basic";
 
     /// <summary>Largest EST request body accepted (RFC 7030 requests are a CSR: a few KiB).</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
@@ -39,12 +46,22 @@ public sealed class EstPortalOptions
         Path.GetFullPath(KeyEncryptionKeyPath ?? Path.Combine(ResolveDataDirectory(), "keys", "key-encryption-key.pfx"));
 }
 
-/// <summary><c>EstPortal:RateLimiting</c>: EST requests per minute per client IP and per credential.</summary>
+/// <summary>
+/// <c>EstPortal:RateLimiting</c> (ADR 0005): before authentication only per client address; failed authentication per
+/// (address, user name); after authentication per credential. A stranger can therefore spend only their own budget.
+/// </summary>
 public sealed class RateLimitingOptions
 {
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Every EST request, counted before authentication.</summary>
     public int PerClientIpPerMinute { get; set; } = 6000;
+
+    /// <summary>Requests that authenticated, per device credential, bootstrap token or client certificate.</summary>
     public int PerCredentialPerMinute { get; set; } = 60;
+
+    /// <summary>Failed authentications per (client address, Basic user name or bearer) before that pair is refused for the rest of the minute.</summary>
+    public int FailedAuthenticationsPerMinute { get; set; } = 10;
 }
 
 internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOptions>
@@ -60,8 +77,11 @@ internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOpti
             failures.Add("EstPortal:MaxRequestBodyBytes must be between 1024 and 10485760.");
         if (options.PendingRetryAfterSeconds is < 1 or > 86400)
             failures.Add("EstPortal:PendingRetryAfterSeconds must be between 1 and 86400.");
-        if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1)
+        if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1
+            || options.RateLimiting.FailedAuthenticationsPerMinute < 1)
             failures.Add("EstPortal:RateLimiting limits must be at least 1 per minute.");
+        if (options.FirstChallenge is not ("Basic" or "Bearer"))
+            failures.Add($"EstPortal:FirstChallenge must be Basic or Bearer, not '{options.FirstChallenge}'.");
         if (string.IsNullOrWhiteSpace(options.Realm) || options.Realm.Contains('"'))
             failures.Add("EstPortal:Realm must be non-empty and contain no double quote.");
         foreach (var host in options.HostNames)

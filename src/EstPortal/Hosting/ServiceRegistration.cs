@@ -128,6 +128,14 @@ internal static class ServiceRegistration
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EstAuthenticator>();
+        services.AddSingleton<FailedAuthenticationThrottle>();
+        services.AddSingleton<CredentialRateLimit>();
+        services.AddSingleton<EnrollmentAuthentication>();
+        services.AddSingleton<RefusalTally>();
+        services.AddSingleton<RefusalSummaryWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalSummaryWriter>());
+        services.AddOptions<RefusalSummaryOptions>().BindConfiguration(RefusalSummaryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RefusalSummaryOptions>, RefusalSummaryOptionsValidator>();
         services.AddSingleton<ConfigurationVersion>();
         services.AddSingleton<CredentialVersion>();
         services.AddSingleton<EnrollmentProfiles>();

@@ -23,6 +23,8 @@ public sealed class AuditChainTests
             for (var i = 0; i < 3; i++)
                 (await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=audited-device").Base64, Basic(device.Name, i == 1 ? "wrong" : device.Secret))).Dispose();
         }
+        // The wrong password is a stranger's refusal: it reaches the chain as the address's summary row.
+        await host.Services.GetRequiredService<RefusalSummaryWriter>().FlushAsync();
         var verifier = host.Services.GetRequiredService<AuditChainVerifier>();
         var intact = await verifier.VerifyAsync();
         Assert.True(intact.Intact, intact.Summary);

@@ -14,13 +14,14 @@ public sealed class CsrAuditHashTests(EstPortalHost host) : IClassFixture<EstPor
     [Fact]
     public async Task SimpleEnroll_IssuedAndRefused_AuditRowsCarryTheCsrSha256()
     {
-        var device = await host.AddDeviceAsync("hash-device");
+        var token = await host.IssueTokenAsync();
         using var client = host.CreateEstClient();
         var accepted = TestCsr.Create("CN=hash-device");
         var refused = TestCsr.Create("CN=hash-device");
 
-        using var ok = await EstCalls.PostAsync(client, "/.well-known/est/simpleenroll", accepted.Base64, EstCalls.Basic(device.Name, device.Secret));
-        using var denied = await EstCalls.PostAsync(client, "/.well-known/est/simpleenroll", refused.Pem, EstCalls.Basic(device.Name, "wrong-secret"));
+        using var ok = await EstCalls.PostAsync(client, "/.well-known/est/simpleenroll", accepted.Base64, EstCalls.Basic("installer", token.Token));
+        // The token again: a credential of ours, refused, audited with a row of its own (a stranger's guess is only counted).
+        using var denied = await EstCalls.PostAsync(client, "/.well-known/est/simpleenroll", refused.Pem, EstCalls.Basic("installer", token.Token));
 
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);

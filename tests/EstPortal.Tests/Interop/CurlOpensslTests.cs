@@ -95,7 +95,7 @@ public sealed class CurlOpensslTests(EstPortalHost host) : IClassFixture<EstPort
     }
 
     [RequiresToolFact("curl")]
-    public async Task SimpleEnroll_WithoutCredentials_Returns401WithABasicChallenge()
+    public async Task SimpleEnroll_WithoutCredentials_Returns401WithBasicAndBearerChallenges()
     {
         using var dir = new ToolWorkspace();
         var caPem = dir.WriteCaPem(host.CaCertificate);
@@ -105,10 +105,34 @@ public sealed class CurlOpensslTests(EstPortalHost host) : IClassFixture<EstPort
             "--data-binary", "@" + body, "-H", "Content-Type: application/pkcs10", Url("simpleenroll")]);
 
         Assert.Equal(401, response.Status);
-        var challenge = Assert.Single(response.Headers("WWW-Authenticate"));
-        Assert.StartsWith("Basic realm=", challenge, StringComparison.OrdinalIgnoreCase);
+        // RFC 9110 §11.6.1: one field per challenge; Basic first by default (libest follows only the first).
+        var challenges = response.Headers("WWW-Authenticate").ToList();
+        Assert.Equal(2, challenges.Count);
+        Assert.StartsWith("Basic realm=", challenges[0], StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Bearer realm=", challenges[1], StringComparison.OrdinalIgnoreCase);
         Assert.Equal("text/plain", response.MediaType);
         Assert.False(string.IsNullOrWhiteSpace(response.Body), "a 401 must say why");
+    }
+
+    [RequiresToolFact("curl")]
+    public async Task SimpleEnroll_BootstrapTokenAsBearerHeader_EnrollsOnce_SecondUseIs401()
+    {
+        using var dir = new ToolWorkspace();
+        var caPem = dir.WriteCaPem(host.CaCertificate);
+        var token = await host.IssueTokenAsync();
+        var (_, body) = await CsrAsync(dir, "curl-bearer-" + Suffix(), BodyFraming.Base64OneLine);
+
+        // curl --cacert ca.pem -H "Authorization: Bearer $TOKEN" --data-binary @device.req.b64 … URL/.well-known/est/simpleenroll
+        string[] bearer = ["--cacert", caPem, "-H", $"Authorization: Bearer {token.Token}",
+            "--data-binary", "@" + body, "-H", "Content-Type: application/pkcs10", Url("simpleenroll")];
+        var first = await CurlAsync(dir, "bearer", bearer);
+        var second = await CurlAsync(dir, "bearer-again", bearer);
+
+        Assert.True(first.Status == 200, $"enrollment answered {first.Status}: {first.Body}");
+        var certPem = dir.Write("bearer.crt.pem", await DecodeCertsOnlyAsync(dir, "bearer"));
+        await AssertOpensslVerifiesAsync(dir, caPem, certPem);
+        Assert.Equal(401, second.Status);
+        Assert.Contains("already been used", second.Body, StringComparison.Ordinal);
     }
 
     [RequiresToolFact("curl")]

@@ -16,18 +16,46 @@ public sealed class WebhookTests
         await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1);
         using var host = EstPortalHost.Create(extraSettings: new() { ["EstPortal:Webhook:Url"] = receiver.Url });
         await host.InitializeAsync();
-        var device = await host.AddDeviceAsync("webhook-refused");
+        var token = await host.IssueTokenAsync();
         using var est = host.CreateEstClient();
+        (await EstCalls.PostAsync(est, "/.well-known/est/simpleenroll", TestCsr.Create("CN=webhook-first").Base64, EstCalls.Basic("installer", token.Token))).Dispose();
 
-        using var response = await EstCalls.PostAsync(est, "/.well-known/est/simpleenroll", TestCsr.Create("CN=webhook-refused").Base64, EstCalls.Basic(device.Name, "wrong-secret"));
+        // The token's holder tries again: a recognised credential, refused, one webhook of its own.
+        using var response = await EstCalls.PostAsync(est, "/.well-known/est/simpleenroll", TestCsr.Create("CN=webhook-refused").Base64, EstCalls.Basic("installer", token.Token));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var first = await receiver.NextAsync(IsRefusal);
         var retried = await receiver.NextAsync(IsRefusal);
         Assert.Equal(first.GetRawText(), retried.GetRawText());
-        Assert.Equal($"basic:{device.Name}", retried.GetProperty("actor").GetString());
+        Assert.Equal($"token:{token.Id}", retried.GetProperty("actor").GetString());
         Assert.Equal("127.0.0.1", retried.GetProperty("clientIp").GetString());
         Assert.False(string.IsNullOrEmpty(retried.GetProperty("reason").GetString()));
         Assert.True(retried.GetProperty("time").TryGetDateTimeOffset(out _));
+    }
+
+    [Fact]
+    public async Task AnonymousFlood_IsOneSummaryPost_NotOnePerRefusal()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var host = EstPortalHost.Create(extraSettings: new() { ["EstPortal:Webhook:Url"] = receiver.Url });
+        await host.InitializeAsync();
+        var device = await host.AddDeviceAsync("webhook-flood");
+        using var est = host.CreateEstClient();
+
+        for (var i = 0; i < 40; i++)
+        {
+            var auth = i % 4 == 0 ? EstCalls.Basic(device.Name, "guess-" + i) : null;
+            using var response = await EstCalls.PostAsync(est, "/.well-known/est/simpleenroll", "junk", auth);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        await host.Services.GetRequiredService<EstPortal.Audit.RefusalSummaryWriter>().FlushAsync();
+
+        var summary = await receiver.NextAsync(b => b.GetProperty("event").GetString() == "enrollment.refusals-summarized");
+        Assert.Equal(40, summary.GetProperty("refused").GetInt64());
+        var address = Assert.Single(summary.GetProperty("topAddresses").EnumerateArray());
+        Assert.Equal("127.0.0.1", address.GetProperty("clientIp").GetString());
+        Assert.Contains($"10 × wrong password or unknown token for '{device.Name}'", address.GetProperty("reasons").GetString());
+        await Task.Delay(500);
+        Assert.Equal(1, receiver.Requests);
     }
 
     [Fact]

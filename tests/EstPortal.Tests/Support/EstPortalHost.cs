@@ -118,8 +118,11 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
         CaCertificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer);
     }
 
-    /// <summary>An HTTPS client that trusts only our CA (as a device that fetched /cacerts would), optionally presenting a client certificate.</summary>
-    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null)
+    /// <summary>
+    /// An HTTPS client that trusts only our CA (as a device that fetched /cacerts would), optionally presenting a client
+    /// certificate, optionally from another loopback address (e.g. 127.0.0.2: every 127.x.y.z is this machine).
+    /// </summary>
+    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null, IPAddress? localAddress = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -131,10 +134,30 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
             },
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
         };
+        if (localAddress is not null)
+            handler.ConnectCallback = (context, cancellationToken) => ConnectFromAsync(localAddress, context.DnsEndPoint, cancellationToken);
         return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public HttpClient CreateEstClient(X509Certificate2? clientCertificate = null) => CreateClient(EstUrl, clientCertificate);
+    public HttpClient CreateEstClient(X509Certificate2? clientCertificate = null, IPAddress? localAddress = null) =>
+        CreateClient(EstUrl, clientCertificate, localAddress);
+
+    /// <summary>Binds the socket's local end before connecting, so the server sees <paramref name="localAddress"/> as the client.</summary>
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, DnsEndPoint server, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+            await socket.ConnectAsync(IPAddress.Parse(server.Host), server.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     public bool ChainsToCa(X509Certificate2 certificate) => Loopback.ChainsTo(CaCertificate, certificate);
 

@@ -30,3 +30,15 @@ internal sealed record EnrollmentRefusedEvent(string? Reason, string? Actor, str
     [JsonPropertyOrder(-1)]
     public string Event => "enrollment.refused";
 }
+
+/// <summary>
+/// <c>enrollment.refusals-summarized</c>: refusals of unauthenticated or rate-limited EST requests since the last
+/// summary, per client address (the busiest first); the audit log has one row per address and window.
+/// </summary>
+internal sealed record RefusalsSummarizedEvent(long Refused, int Addresses, IReadOnlyList<RefusalsFromAddress> TopAddresses, DateTimeOffset Time) : IWebhookEvent
+{
+    [JsonPropertyOrder(-1)]
+    public string Event => "enrollment.refusals-summarized";
+}
+
+internal sealed record RefusalsFromAddress(string? ClientIp, long Count, string? Reasons);
