@@ -76,7 +76,7 @@ public sealed class EnrollmentService(
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest,
                 $"the CSR's CN '{csr.SubjectName.GetCommonName()}' does not match this bootstrap token's subject pattern {subjectPattern}", cancellationToken);
 
-        if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request.TlsUnique) is { } linkingFailure)
+        if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request) is { } linkingFailure)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, linkingFailure, cancellationToken);
 
         if (request.Kind == EnrollmentKind.Reenroll && caller.Certificate is { } current)
@@ -158,9 +158,12 @@ public sealed class EnrollmentService(
         };
 
     /// <summary>RFC 7030 §3.5: the challengePassword carries base64(tls-unique) of this TLS session.</summary>
-    private string? CheckLinking(CertificateRequest csr, byte[]? tlsUnique)
+    private string? CheckLinking(CertificateRequest csr, EnrollmentRequest request)
     {
-        if (tlsUnique is null)
+        if (request.ThroughProxy)
+            return "this profile requires proof-of-possession linking (RFC 7030 §3.5), which cannot work through a reverse proxy: "
+                + "the TLS session is the proxy's, not the device's; enroll on an EST endpoint the device reaches directly over TLS 1.2";
+        if (request.TlsUnique is not { } tlsUnique)
             return "this profile requires proof-of-possession linking (RFC 7030 §3.5), which needs TLS 1.2: tls-unique is undefined on TLS 1.3";
         string? challenge;
         try

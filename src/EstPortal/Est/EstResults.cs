@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using EstPortal.Enrollment;
 using EstPortal.Est.Framing;
@@ -8,12 +9,34 @@ namespace EstPortal.Est;
 /// Every EST answer is written here, with an explicit Content-Length: strongSwan's pki rejects chunked responses,
 /// and a fixed length costs nothing for bodies this small.
 /// </summary>
-internal sealed class EstResult(int statusCode, string? contentType, byte[] body, IReadOnlyDictionary<string, string>? headers = null) : IResult
+internal sealed class EstResult(int statusCode, string? contentType, byte[] body, IReadOnlyDictionary<string, string>? headers = null,
+    IDisposable? secret = null) : IResult
 {
     public int StatusCode => statusCode;
     public string? ContentType => contentType;
 
+    /// <summary>The body as built; all zeros after <see cref="ExecuteAsync"/> when it held a secret.</summary>
+    internal byte[] Body => body;
+
     public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        try
+        {
+            await WriteAsync(httpContext);
+        }
+        finally
+        {
+            // A body holding a secret (a server-generated private key) is zeroed once written or abandoned, and so is
+            // the secret it was made from.
+            if (secret is not null)
+            {
+                CryptographicOperations.ZeroMemory(body);
+                secret.Dispose();
+            }
+        }
+    }
+
+    private async Task WriteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = statusCode;
@@ -43,12 +66,15 @@ internal static class EstResults
     public static EstResult Base64(int statusCode, string contentType, ReadOnlySpan<byte> der, bool wrapAt64) =>
         new(statusCode, contentType, Encoding.ASCII.GetBytes(EstBase64.Encode(der, wrapAt64)), Base64Encoded);
 
-    /// <summary>RFC 7030 §4.4.2: the key and the certificate as the two parts of a multipart/mixed body.</summary>
+    /// <summary>
+    /// RFC 7030 §4.4.2: the key and the certificate as the two parts of a multipart/mixed body. The result owns
+    /// <paramref name="key"/>: it zeroes the key and the body after writing them.
+    /// </summary>
     public static EstResult ServerGeneratedKey(ServerGeneratedKey key, byte[] certsOnlyPkcs7, bool wrapAt64)
     {
         var multipart = MultipartMixedWriter.WriteServerKeygenResponse(
             key.Content, key.Encrypted ? ServerKeyPartFormat.EncryptedCms : ServerKeyPartFormat.Pkcs8, certsOnlyPkcs7, wrapAt64);
-        return new(StatusCodes.Status200OK, multipart.ContentType, multipart.Body);
+        return new(StatusCodes.Status200OK, multipart.ContentType, multipart.Body, secret: key);
     }
 
     public static EstResult NoContent() => new(StatusCodes.Status204NoContent, null, []);
@@ -57,7 +83,25 @@ internal static class EstResults
     public static EstResult Error(int statusCode, string reason, IReadOnlyDictionary<string, string>? headers = null) =>
         new(statusCode, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(reason + "\n"), headers);
 
-    public static EstResult Unauthorized(string realm, string reason) =>
-        Error(StatusCodes.Status401Unauthorized, reason,
-            new Dictionary<string, string> { ["WWW-Authenticate"] = $"Basic realm=\"{realm}\", charset=\"UTF-8\"" });
+    /// <summary>
+    /// No usable credential. RFC 9110 §15.5.2: a 401 MUST carry a challenge the client can answer, so it is sent only
+    /// where an HTTP scheme can authenticate the operation; where none can, the answer is 403 with the reason.
+    /// </summary>
+    public static EstResult Unauthenticated(EnrollmentKind operation, string realm, string reason) =>
+        ChallengeFor(operation, realm) is { } challenge
+            ? Error(StatusCodes.Status401Unauthorized, reason, new Dictionary<string, string> { ["WWW-Authenticate"] = challenge })
+            : Error(StatusCodes.Status403Forbidden, reason);
+
+    /// <summary>
+    /// The WWW-Authenticate challenge of an operation, or null when no HTTP authentication scheme applies to it.
+    /// simplereenroll is authenticated by the TLS client certificate being renewed and nothing else (RFC 7030 §4.2.2);
+    /// a TLS client certificate has no HTTP scheme, and offering Basic there would invite a device to send its
+    /// secret to an operation that can never accept it. simpleenroll and serverkeygen take HTTP Basic (RFC 7030 §3.2.3,
+    /// RFC 7617, with the UTF-8 charset parameter).
+    /// </summary>
+    public static string? ChallengeFor(EnrollmentKind operation, string realm) => operation switch
+    {
+        EnrollmentKind.Reenroll => null,
+        _ => $"Basic realm=\"{realm}\", charset=\"UTF-8\"",
+    };
 }

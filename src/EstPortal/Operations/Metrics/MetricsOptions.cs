@@ -2,10 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace EstPortal.Operations.Metrics;
 
-/// <summary><c>EstPortal:Metrics</c>: the Prometheus scrape endpoint on the portal endpoint.</summary>
+/// <summary><c>EstPortal:Metrics</c>: the Prometheus scrape endpoint, served on the management endpoint only.</summary>
 public sealed class MetricsOptions
 {
     public const string Section = "EstPortal:Metrics";
+
+    /// <summary>
+    /// Metrics are collected and served only when enabled and a management endpoint (<c>Kestrel:Endpoints:Management:Url</c>)
+    /// is configured: the counters describe every device's traffic and are not for the portal's or EST's audience.
+    /// </summary>
+    public static bool AreServed(IConfiguration configuration) =>
+        (configuration.GetSection(Section).Get<MetricsOptions>()?.Enabled ?? true)
+        && !string.IsNullOrWhiteSpace(configuration[Hosting.KestrelEndpoints.ManagementUrlSetting]);
 
     public bool Enabled { get; set; } = true;
 
