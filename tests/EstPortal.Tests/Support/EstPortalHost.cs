@@ -118,11 +118,15 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
         CaCertificate = X509CertificateLoader.LoadCertificate(ca.CertificateDer);
     }
 
-    /// <summary>An HTTPS client that trusts only our CA (as a device that fetched /cacerts would), optionally presenting a client certificate.</summary>
-    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null)
+    /// <summary>
+    /// An HTTPS client that trusts only our CA (as a device that fetched /cacerts would), optionally presenting a client
+    /// certificate, optionally connecting from another loopback address (e.g. 127.0.0.2) than the default 127.0.0.1.
+    /// </summary>
+    public HttpClient CreateClient(string baseUrl, X509Certificate2? clientCertificate = null, IPAddress? localAddress = null)
     {
         var handler = new SocketsHttpHandler
         {
+            ConnectCallback = localAddress is null ? null : (context, cancellationToken) => Loopback.ConnectFromAsync(localAddress, context.DnsEndPoint, cancellationToken),
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(new X509Certificate2(certificate)),
