@@ -13,7 +13,9 @@ internal static class OperationsEndpoints
     public static void MapOperationsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        if (MetricsOptions.AreServed(app.Configuration))
-            app.MapPrometheusScrapingEndpoint(app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Path).AllowAnonymous();
+        if (!MetricsOptions.AreServed(app.Configuration))
+            return;
+        app.UseMetricsBearerToken();
+        app.MapPrometheusScrapingEndpoint(app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Path).AllowAnonymous();
     }
 }

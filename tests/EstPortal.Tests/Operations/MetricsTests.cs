@@ -107,6 +107,30 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_WithABearerToken_AreServedOnlyToAScrapePresentingIt()
+    {
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var (host, managementUrl) = CreateHost(new() { ["EstPortal:Metrics:BearerToken"] = token });
+        using var _ = host;
+        await host.InitializeAsync();
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
+
+        using var without = await management.GetAsync("/metrics");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", token[..^1] + (token[^1] == '0' ? "1" : "0")) } };
+        using var wrongAnswer = await management.SendAsync(wrong);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", token) } };
+        using var rightAnswer = await management.SendAsync(right);
+        using var probe = await management.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(without.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rightAnswer.StatusCode);
+        Assert.Equal("text/plain", rightAnswer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_WithoutAManagementEndpoint_AreNotServedAnywhere()
     {
         using var host = EstPortalHost.Create();

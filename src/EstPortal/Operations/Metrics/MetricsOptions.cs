@@ -18,12 +18,20 @@ public sealed class MetricsOptions
     public bool Enabled { get; set; } = true;
 
     public string Path { get; set; } = "/metrics";
+
+    /// <summary>Optional: scrapes must present this as <c>Authorization: Bearer …</c> (at least 32 characters).</summary>
+    public string? BearerToken { get; set; }
 }
 
 internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, MetricsOptions options) =>
-        options.Path is ['/', _, ..] && !options.Path.Contains('?') && !options.Path.Contains('#')
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("EstPortal:Metrics:Path must be a path such as /metrics (starting with '/', no query).");
+    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Path is not ['/', _, ..] || options.Path.Contains('?') || options.Path.Contains('#'))
+            failures.Add("EstPortal:Metrics:Path must be a path such as /metrics (starting with '/', no query).");
+        if (options.BearerToken is { } token && (token.Length < 32 || token.Any(char.IsWhiteSpace)))
+            failures.Add("EstPortal:Metrics:BearerToken must be at least 32 characters without spaces (e.g. openssl rand -hex 32).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
