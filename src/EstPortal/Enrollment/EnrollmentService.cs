@@ -140,7 +140,11 @@ public sealed class EnrollmentService(
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
             attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
         if (lost is not null)
+        {
+            // Not recorded, so never sent: the generated key goes now, not whenever the collector gets to it.
+            key?.Dispose();
             return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
+        }
         return EnrollmentResult.Issued(issued.Der, key);
     }
 
