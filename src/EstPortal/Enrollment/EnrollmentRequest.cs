@@ -7,6 +7,8 @@ namespace EstPortal.Enrollment;
 /// One enrollment as the EST layer received it. <see cref="CsrDer"/> is the de-framed body (DER), or null with
 /// <see cref="FramingError"/> set when the body could not be decoded — still audited as a refusal.
 /// <see cref="TlsUnique"/> is the connection's RFC 5929 tls-unique value (TLS 1.2 only; null on TLS 1.3).
+/// <see cref="ThroughProxy"/>: the request came from a trusted TLS-terminating reverse proxy, so there is no TLS
+/// session with the device to bind to.
 /// </summary>
 public sealed record EnrollmentRequest(
     EnrollmentKind Kind,
@@ -15,7 +17,8 @@ public sealed record EnrollmentRequest(
     byte[]? CsrDer,
     string? FramingError,
     string? ClientIp,
-    byte[]? TlsUnique = null)
+    byte[]? TlsUnique = null,
+    bool ThroughProxy = false)
 {
     /// <summary>
     /// Lower-case hex SHA-256 of the CSR DER as received, or null when the body could not be decoded. Lower case so it

@@ -22,8 +22,18 @@ public enum EnrollmentFailure
     TooManyRequests,
 }
 
-/// <summary>The private key the server generated (RFC 7030 §4.4.2): PKCS#8, or CMS when it is encrypted to the client.</summary>
-public sealed record ServerGeneratedKey(byte[] Content, bool Encrypted);
+/// <summary>
+/// The private key the server generated (RFC 7030 §4.4.2): PKCS#8, or CMS when it is encrypted to the client. It owns
+/// <see cref="Content"/>: disposing zeroes it, which the EST layer does once the response is written, so no copy of
+/// the key outlives the request in our memory (§4.4: the server keeps no copy).
+/// </summary>
+public sealed class ServerGeneratedKey(byte[] content, bool encrypted) : IDisposable
+{
+    public byte[] Content { get; } = content;
+    public bool Encrypted { get; } = encrypted;
+
+    public void Dispose() => System.Security.Cryptography.CryptographicOperations.ZeroMemory(Content);
+}
 
 /// <summary>
 /// The outcome the EST layer turns into HTTP: a certificate's DER (and, for serverkeygen, its key), a pending approval

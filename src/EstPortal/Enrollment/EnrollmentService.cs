@@ -72,7 +72,7 @@ public sealed class EnrollmentService(
         if (CallerRuleSet.CheckCsr(new CallerRequest(caller, request.Kind, request.Profile, csr)) is { } mayNotAsk)
             return await attempt.RefuseAsync(mayNotAsk.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.BadRequest, mayNotAsk.Message, cancellationToken);
 
-        if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request.TlsUnique) is { } linkingFailure)
+        if (policy.RequireProofOfPossessionLinking && CheckLinking(csr, request) is { } linkingFailure)
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, linkingFailure, cancellationToken);
 
         // serverkeygen: the CSR's key is a placeholder; the policy applies to the key the server generates.
@@ -121,16 +121,23 @@ public sealed class EnrollmentService(
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
             attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
         if (lost is not null)
+        {
+            // Not recorded, so never sent: the generated key goes now, not whenever the collector gets to it.
+            key?.Dispose();
             return await attempt.RefuseAsync(EnrollmentFailure.Unauthenticated, lost, cancellationToken);
+        }
         return EnrollmentResult.Issued(issued.Der, key);
     }
 
     private static readonly KeyPolicy KeyPolicyAcceptingAny = new() { AllowRsa = true, MinimumRsaBits = 0, AllowedCurves = ["P-256", "P-384", "P-521"] };
 
     /// <summary>RFC 7030 §3.5: the challengePassword carries base64(tls-unique) of this TLS session.</summary>
-    private string? CheckLinking(CertificateRequest csr, byte[]? tlsUnique)
+    private string? CheckLinking(CertificateRequest csr, EnrollmentRequest request)
     {
-        if (tlsUnique is null)
+        if (request.ThroughProxy)
+            return "this profile requires proof-of-possession linking (RFC 7030 §3.5), which cannot work through a reverse proxy: "
+                + "the TLS session is the proxy's, not the device's; enroll on an EST endpoint the device reaches directly over TLS 1.2";
+        if (request.TlsUnique is not { } tlsUnique)
             return "this profile requires proof-of-possession linking (RFC 7030 §3.5), which needs TLS 1.2: tls-unique is undefined on TLS 1.3";
         string? challenge;
         try

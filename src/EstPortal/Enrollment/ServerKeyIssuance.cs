@@ -14,18 +14,22 @@ public sealed record ServerKeyIssuanceResult(IssuedCertificateResult Issued, Ser
 /// </summary>
 public sealed class ServerKeyIssuance(ServerKeyGenerator generator, CertificateIssuer issuer, RevocationUrls revocationUrls)
 {
-    // RFC 7030 §4.4.1.1 / §4.4.1.2 request attributes.
+    // RFC 7030 §4.4.1.1 request attribute (RFC 4108 §2.2.5 id-aa-decryptKeyID).
     private const string DecryptKeyIdentifierOid = "1.2.840.113549.1.9.16.2.37";
-    private const string AsymmetricDecryptKeyIdentifierOid = "1.2.840.113549.1.9.16.2.54";
 
     public ServerKeyIssuanceResult Issue(ICaSigner ca, CertificateRequest csr, PolicyDecision decision, ServerKeyGenerationPolicy policy, X509Certificate2? clientCertificate)
     {
         var attributes = csr.OtherRequestAttributes.Select(a => a.Oid?.Value).ToHashSet();
         if (attributes.Contains(DecryptKeyIdentifierOid))
             throw new IssuanceRefusedException("symmetric key encryption (DecryptKeyIdentifier, RFC 7030 §4.4.1.1) is not supported; ask for AsymmetricDecryptKeyIdentifier or omit it");
-        var encrypt = policy.RequireEncryption || attributes.Contains(AsymmetricDecryptKeyIdentifierOid);
+        var keyIdentifier = csr.OtherRequestAttributes.FirstOrDefault(a => a.Oid?.Value == AsymmetricDecryptKeyIdentifier.Oid);
+        var encrypt = policy.RequireEncryption || keyIdentifier is not null;
         if (encrypt && clientCertificate is null)
             throw new IssuanceRefusedException("an encrypted server-generated key is returned only to a TLS client certificate, which this request did not present (RFC 7030 §4.4.1.2)");
+        // RFC 7030 §4.4.1.2: the identifier names the key the client will decrypt with. We encrypt to the TLS client
+        // certificate, so the identifier must name that certificate's key; otherwise the device could not open the answer.
+        if (keyIdentifier is not null && AsymmetricDecryptKeyIdentifier.Mismatch(keyIdentifier, clientCertificate!) is { } mismatch)
+            throw new IssuanceRefusedException(mismatch);
 
         if (!ServerKeyType.TryParse(policy.KeyType, out var keyType))
             throw new IssuanceRefusedException($"the profile's server key type '{policy.KeyType}' is not supported");
@@ -35,6 +39,8 @@ public sealed class ServerKeyIssuance(ServerKeyGenerator generator, CertificateI
             ServerGeneratedKeyRequest.Create(csr, key), decision.Subject,
             decision.SubjectAltName is null ? null : [decision.SubjectAltName], decision.Validity, decision.KeyPurpose.ToCertificatePurpose()), ca.CaId));
 
+        // The copy handed on is owned by ServerGeneratedKey, which the EST layer zeroes after writing the response; the
+        // generated key's own PKCS#8 buffer is zeroed here, when `key` is disposed.
         var content = encrypt
             ? ServerGeneratedKeyEnvelope.SignedBy(ca).Encrypt(key.Pkcs8, clientCertificate!)
             : key.Pkcs8.ToArray();

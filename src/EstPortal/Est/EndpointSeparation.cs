@@ -1,6 +1,8 @@
 using EstPortal.Hosting;
 using EstPortal.Lifecycle;
 using EstPortal.Operations.Health;
+using EstPortal.Operations.Metrics;
+using Microsoft.Extensions.Options;
 
 namespace EstPortal.Est;
 
@@ -11,22 +13,34 @@ namespace EstPortal.Est;
 /// </summary>
 internal static class EndpointSeparation
 {
-    public static IApplicationBuilder UseEndpointSeparation(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseEndpointSeparation(this IApplicationBuilder app)
+    {
+        var metricsPath = new PathString(app.ApplicationServices.GetRequiredService<IOptions<MetricsOptions>>().Value.Path);
+        return app.Use(async (context, next) =>
         {
-            var endpoint = KestrelEndpoints.EndpointOf(context);
-            var isEstPath = context.Request.Path.StartsWithSegments(EstEndpoints.PathPrefix, StringComparison.OrdinalIgnoreCase);
+            var path = context.Request.Path;
+            var isEstPath = path.StartsWithSegments(EstEndpoints.PathPrefix, StringComparison.OrdinalIgnoreCase);
             // CRLs, CA certificates and OCSP are for relying parties: the Public endpoint serves only them, the EST
             // endpoint serves them too (over TLS), the portal never.
-            var isPublicPath = RevocationEndpoints.IsPublicPath(context.Request.Path);
-            var isHealthPath = HealthEndpoints.IsHealthPath(context.Request.Path);
-            if ((endpoint == KestrelEndpoints.Est && !isEstPath && !isPublicPath && !isHealthPath)
-                || (endpoint == KestrelEndpoints.Portal && (isEstPath || isPublicPath))
-                || (endpoint == KestrelEndpoints.Public && !isPublicPath))
+            var isPublicPath = RevocationEndpoints.IsPublicPath(path);
+            var isHealthPath = HealthEndpoints.IsHealthPath(path);
+            // Metrics describe the whole fleet's traffic: only the management endpoint, which the operator binds to
+            // an internal address, serves them (ADR 00XX).
+            var isMetricsPath = path.Equals(metricsPath, StringComparison.OrdinalIgnoreCase);
+            var served = KestrelEndpoints.EndpointOf(context) switch
+            {
+                KestrelEndpoints.Est => isEstPath || isPublicPath || isHealthPath,
+                KestrelEndpoints.Portal => !isEstPath && !isPublicPath && !isMetricsPath,
+                KestrelEndpoints.Public => isPublicPath,
+                KestrelEndpoints.Management => isMetricsPath || isHealthPath,
+                _ => true,
+            };
+            if (!served)
             {
                 await EstResults.Error(StatusCodes.Status404NotFound, "not found on this endpoint").ExecuteAsync(context);
                 return;
             }
             await next(context);
         });
+    }
 }

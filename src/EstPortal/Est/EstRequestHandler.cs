@@ -4,6 +4,7 @@ using EstPortal.Est.Framing;
 using EstPortal.Hosting;
 using EstPortal.Pki;
 using EstPortal.Policy;
+using EstPortal.Transport;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -78,9 +79,9 @@ internal sealed class EstRequestHandler(
         }
 
         var limit = options.Value.MaxRequestBodyBytes;
-        var (body, tooLarge) = await ReadBodyAsync(context, limit);
-        if (tooLarge)
-            return EstResults.Error(StatusCodes.Status413PayloadTooLarge, $"the request body exceeds {limit} bytes");
+        var (body, refusal) = await ReadBodyAsync(context, limit);
+        if (refusal is not null)
+            return refusal;
 
         byte[]? der = null;
         string? framingError = null;
@@ -94,13 +95,16 @@ internal sealed class EstRequestHandler(
         }
 
         var credentials = PresentedCredentials.From(context.Request.Headers.Authorization, context.Connection.ClientCertificate);
+        // Through a TLS-terminating proxy the TLS session is the proxy's: its tls-unique is not the device's.
+        var throughProxy = context.Features.Get<ForwardedByTrustedProxy>() is not null;
         var result = await enrollment.EnrollAsync(
-            new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(), TlsChannelBinding.TlsUnique(context)),
+            new EnrollmentRequest(kind, profile, credentials, der, framingError, context.Connection.RemoteIpAddress?.ToString(),
+                throughProxy ? null : TlsChannelBinding.TlsUnique(context), throughProxy),
             context.RequestAborted);
-        return ToHttp(result, profile);
+        return ToHttp(result, profile, kind);
     }
 
-    private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile) => result switch
+    private IResult ToHttp(EnrollmentResult result, ResolvedProfile profile, EnrollmentKind kind) => result switch
     {
         { CertificateDer: { } certificate, Key: { } key } => EstResults.ServerGeneratedKey(key, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
         { CertificateDer: { } certificate } => EstResults.Base64(StatusCodes.Status200OK, EstMediaTypes.Pkcs7CertsOnly, CertsOnlyPkcs7.EncodeDer([certificate]), profile.WrapBase64Lines),
@@ -109,7 +113,7 @@ internal sealed class EstRequestHandler(
         // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
         { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
             new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-        { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthorized(options.Value.Realm, result.Reason!, options.Value.FirstChallenge == "Bearer"),
+        { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthenticated(kind, options.Value.Realm, result.Reason!, options.Value.FirstChallenge == "Bearer"),
         { Failure: EnrollmentFailure.Forbidden } => EstResults.Error(StatusCodes.Status403Forbidden, result.Reason!),
         _ => EstResults.Error(StatusCodes.Status400BadRequest, result.Reason!),
     };
@@ -118,11 +122,15 @@ internal sealed class EstRequestHandler(
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals(EstMediaTypes.Pkcs10, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads at most <paramref name="limit"/> bytes; a larger body is reported, not read to its end.</summary>
-    private static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpContext context, int limit)
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> bytes; a larger body is reported (413), not read to its end. A body that
+    /// stops arriving hits Kestrel's minimum data rate (MinRequestBodyDataRate): that is the client's failure, 408, not
+    /// a fault of ours (RFC 9110 §15.5.9), and the connection is closed.
+    /// </summary>
+    private static async Task<(byte[] Body, IResult? Refusal)> ReadBodyAsync(HttpContext context, int limit)
     {
         if (context.Request.ContentLength > limit)
-            return ([], true);
+            return ([], TooLarge(limit));
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
             sizeFeature.MaxRequestBodySize = limit;
@@ -135,14 +143,22 @@ internal sealed class EstRequestHandler(
             while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
                 if (buffer.Length + read > limit)
-                    return ([], true);
+                    return ([], TooLarge(limit));
                 buffer.Write(chunk, 0, read);
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ([], true);
+            return ([], TooLarge(limit));
         }
-        return (buffer.ToArray(), false);
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            return ([], EstResults.Error(StatusCodes.Status408RequestTimeout, "the request body did not arrive in time",
+                new Dictionary<string, string> { [HeaderNames.Connection] = "close" }));
+        }
+        return (buffer.ToArray(), null);
     }
+
+    private static EstResult TooLarge(int limit) =>
+        EstResults.Error(StatusCodes.Status413PayloadTooLarge, $"the request body exceeds {limit} bytes");
 }

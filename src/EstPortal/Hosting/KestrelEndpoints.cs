@@ -20,6 +20,9 @@ internal static class KestrelEndpoints
     public const string EstTls12 = "EstTls12";
     /// <summary>Plain HTTP for relying parties: CRLs, CA certificates and OCSP only (ADR 0007).</summary>
     public const string Public = "Public";
+    /// <summary>Optional: the Prometheus scrape endpoint (and the health probes), for an internal address only. Unset, no metrics are served.</summary>
+    public const string Management = "Management";
+    public const string ManagementUrlSetting = "Kestrel:Endpoints:Management:Url";
     private const string ItemKey = "EstPortal.Endpoint";
 
     public static void Configure(WebApplicationBuilder builder)
@@ -32,6 +35,7 @@ internal static class KestrelEndpoints
                 .Endpoint(Portal, endpoint => ConfigureEndpoint(endpoint, Portal, tls, ClientCertificateMode.NoCertificate))
                 .Endpoint(Est, endpoint => ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate))
                 .Endpoint(Public, endpoint => ConfigureEndpoint(endpoint, Public, tls, ClientCertificateMode.NoCertificate))
+                .Endpoint(Management, endpoint => ConfigureEndpoint(endpoint, Management, tls, ClientCertificateMode.NoCertificate))
                 .Endpoint(EstTls12, endpoint =>
                 {
                     ConfigureEndpoint(endpoint, Est, tls, ClientCertificateMode.AllowCertificate);

@@ -7,14 +7,15 @@ namespace EstPortal.Hosting;
 internal static class OperationsEndpoints
 {
     /// <summary>
-    /// Health probes (both endpoints: EndpointSeparation lets them through on EST) and the Prometheus scrape
-    /// endpoint (portal endpoint only, since EndpointSeparation answers 404 for it on EST).
+    /// Health probes (portal, EST and management endpoints: EndpointSeparation lets them through) and the Prometheus
+    /// scrape endpoint (management endpoint only; without one, metrics are neither collected nor served).
     /// </summary>
     public static void MapOperationsEndpoints(this WebApplication app)
     {
         app.MapHealthEndpoints();
-        var metrics = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        if (metrics.Enabled)
-            app.MapPrometheusScrapingEndpoint(metrics.Path).AllowAnonymous();
+        if (!MetricsOptions.AreServed(app.Configuration))
+            return;
+        app.UseMetricsBearerToken();
+        app.MapPrometheusScrapingEndpoint(app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Path).AllowAnonymous();
     }
 }

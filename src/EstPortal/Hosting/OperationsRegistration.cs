@@ -21,7 +21,7 @@ internal static class OperationsRegistration
         services.AddSingleton<EnrollmentMetrics>();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
-        if (builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Enabled ?? true)
+        if (MetricsOptions.AreServed(builder.Configuration))
         {
             services.AddSingleton<CrlAgeGauge>();
             services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -2,6 +2,7 @@ using EstPortal.Components;
 using EstPortal.Components.Account;
 using EstPortal.Est;
 using EstPortal.Lifecycle;
+using EstPortal.Transport;
 
 namespace EstPortal.Hosting;
 
@@ -10,6 +11,7 @@ internal static class RequestPipeline
     public static void UseEstPortal(this WebApplication app)
     {
         app.UseEndpointSeparation();
+        app.UseTrustedReverseProxies();
         app.UsePortalSecurityHeaders();
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);

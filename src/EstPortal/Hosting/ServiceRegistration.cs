@@ -7,6 +7,7 @@ using EstPortal.DeviceAuth;
 using EstPortal.Enrollment;
 using EstPortal.Est;
 using EstPortal.Pki;
+using EstPortal.Transport;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -25,6 +26,7 @@ internal static class ServiceRegistration
 
         services.AddOptions<EstPortalOptions>().BindConfiguration(EstPortalOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EstPortalOptions>, EstPortalOptionsValidator>();
+        services.AddEstTransport();
 
         // The data directory, database path and key-encryption key are needed to build the container itself.
         var options = builder.Configuration.GetSection(EstPortalOptions.Section).Get<EstPortalOptions>() ?? new EstPortalOptions();

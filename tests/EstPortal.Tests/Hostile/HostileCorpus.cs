@@ -62,7 +62,8 @@ public static class HostileCorpus
         yield return new("Basic that is not base64", Ascii(Convert.ToBase64String(good)), Unauthorized, Auth: HostileAuth.Raw, RawAuthorization: "Basic %%%");
         yield return new("Basic with invalid UTF-8", Ascii(Convert.ToBase64String(good)), Unauthorized,
             Auth: HostileAuth.Raw, RawAuthorization: "Basic " + Convert.ToBase64String([0xFF, 0xFE, (byte)':', 0xC3, 0x28]));
-        yield return new("re-enrollment without a client certificate", Ascii(Convert.ToBase64String(good)), Unauthorized,
+        // 403, not 401: no HTTP scheme can authenticate a re-enrollment (RFC 7030 §4.2.2), so there is nothing to challenge for.
+        yield return new("re-enrollment without a client certificate", Ascii(Convert.ToBase64String(good)), [403],
             Path: "/.well-known/est/simplereenroll");
         yield return new("serverkeygen with garbage", Ascii("garbage"), BadRequest, Path: "/.well-known/est/serverkeygen");
     }

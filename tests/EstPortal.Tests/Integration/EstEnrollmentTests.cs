@@ -164,7 +164,7 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
     }
 
     [Fact]
-    public async Task SimpleReenroll_WithCertificateWeDidNotIssue_Returns401()
+    public async Task SimpleReenroll_WithCertificateWeDidNotIssue_Returns403WithoutABasicChallenge()
     {
         using var foreignKey = System.Security.Cryptography.ECDsa.Create();
         var foreignRequest = new CertificateRequest("CN=foreign", foreignKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
@@ -173,7 +173,8 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
 
         using var response = await PostAsync(client, "simplereenroll", TestCsr.Create("CN=foreign").Base64, auth: null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(response.Headers.WwwAuthenticate);
         Assert.Contains("not issued by this server", await response.Content.ReadAsStringAsync());
     }
 
@@ -195,14 +196,18 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
     }
 
     [Fact]
-    public async Task SimpleReenroll_WithoutClientCertificate_Returns401()
+    public async Task SimpleReenroll_WithoutClientCertificate_Returns403AndDoesNotInviteBasic()
     {
+        // RFC 7030 §4.2.2: only the certificate being renewed authenticates a re-enrollment; no HTTP scheme can, so the
+        // answer must not challenge for one (RFC 9110 §15.5.2) — a device would otherwise retry with its secret.
         var device = await host.AddDeviceAsync("reenroll-without-cert");
         using var client = host.CreateEstClient();
 
         using var response = await PostAsync(client, "simplereenroll", TestCsr.Create("CN=x").Base64, Basic(device.Name, device.Secret));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(response.Headers.WwwAuthenticate);
+        Assert.Contains("TLS client certificate", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

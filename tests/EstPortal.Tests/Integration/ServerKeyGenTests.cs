@@ -112,6 +112,40 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
         Assert.Equal(certificate.PublicKey.ExportSubjectPublicKeyInfo(), generated.ExportSubjectPublicKeyInfo());
     }
 
+    [Fact]
+    public async Task ServerKeyGen_AsymmetricDecryptKeyIdentifier_MustNameTheClientCertificatesKey()
+    {
+        var device = await host.AddDeviceAsync("keyid-device");
+        var csr = TestCsr.Create("CN=keyid-device");
+        using var enrollClient = host.CreateEstClient();
+        using var enrolled = await PostAsync(enrollClient, "/.well-known/est/simpleenroll", csr.Base64, Basic(device.Name, device.Secret));
+        var deviceCertificate = await EstResponses.ReadIssuedCertificateAsync(enrolled);
+        var subjectKeyIdentifier = deviceCertificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray();
+        using var client = host.CreateEstClient(csr.WithPrivateKey(deviceCertificate));
+
+        // RFC 7030 §4.4.1.2: the identifier names the key the device will decrypt with; ours is the TLS certificate's.
+        using var matching = await PostAsync(client, "/.well-known/est/serverkeygen",
+            TestCsr.CreateWithAttributes("CN=keyid-device", DecryptKeyIdentifier(subjectKeyIdentifier)).Base64, auth: null);
+        var parts = await ReadPartsAsync(matching);
+        Assert.Equal("application/pkcs7-mime; smime-type=server-generated-key", parts[0].ContentType);
+
+        var other = subjectKeyIdentifier.ToArray();
+        other[0] ^= 0xFF;
+        using var mismatched = await PostAsync(client, "/.well-known/est/serverkeygen",
+            TestCsr.CreateWithAttributes("CN=keyid-device", DecryptKeyIdentifier(other)).Base64, auth: null);
+        var reason = await mismatched.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, mismatched.StatusCode);
+        Assert.Contains("AsymmetricDecryptKeyIdentifier", reason);
+        Assert.Contains(Convert.ToHexString(other), reason);
+    }
+
+    private static AsnEncodedData DecryptKeyIdentifier(byte[] keyIdentifier)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        writer.WriteOctetString(keyIdentifier);
+        return new AsnEncodedData("1.2.840.113549.1.9.16.2.54", writer.Encode());
+    }
+
     private static byte[] AsContentInfo(string contentType, byte[] content)
     {
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);

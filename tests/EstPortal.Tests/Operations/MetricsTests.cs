@@ -7,13 +7,23 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EstPortal.Tests.Operations;
 
-/// <summary>What a Prometheus server scraping the portal endpoint sees.</summary>
+/// <summary>What a Prometheus server scraping the management endpoint sees.</summary>
 public sealed class MetricsTests
 {
+    /// <summary>A host with the management endpoint on plain HTTP, as an operator would bind it to an internal address.</summary>
+    private static (EstPortalHost Host, string ManagementUrl) CreateHost(Dictionary<string, string?>? settings = null)
+    {
+        var managementUrl = $"http://127.0.0.1:{Loopback.FreePort()}";
+        settings ??= [];
+        settings["Kestrel:Endpoints:Management:Url"] = managementUrl;
+        return (EstPortalHost.Create(extraSettings: settings), managementUrl);
+    }
+
     [Fact]
     public async Task Metrics_AfterEnrollments_CountsThemByProfileOperationAndOutcome()
     {
-        using var host = EstPortalHost.Create();
+        var (host, managementUrl) = CreateHost();
+        using var _ = host;
         await host.InitializeAsync();
         // A profile name no other test uses: the counters are asserted by its label value.
         var profile = await host.AddProfileAsync("metrics-profile-" + Guid.NewGuid().ToString("N")[..8], "metricslabel");
@@ -28,7 +38,7 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
 
-        var text = await ScrapeAsync(host);
+        var text = await ScrapeAsync(managementUrl);
 
         var labels = new[] { ("profile", profile.Name), ("operation", "simpleenroll") };
         Assert.Equal(1.0, Assert.Single(PrometheusText.Values(text, "estportal_enrollments_total", [.. labels, ("outcome", "issued")])));
@@ -42,7 +52,8 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_CrlAge_IsTheAgeOfTheCasPublishedCrl()
     {
-        using var host = EstPortalHost.Create();
+        var (host, managementUrl) = CreateHost();
+        using var _ = host;
         await host.InitializeAsync();
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
         var ca = await db.CertificateAuthorities.SingleAsync(c => c.IsDefault);
@@ -51,7 +62,7 @@ public sealed class MetricsTests
         using (var relyingParty = new HttpClient { BaseAddress = new Uri(host.PublicUrl) })
         using (var crl = await relyingParty.GetAsync($"/crl/{ca.Id:N}.crl"))
             Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
-        var text = await ScrapeAsync(host);
+        var text = await ScrapeAsync(managementUrl);
 
         var age = Assert.Single(PrometheusText.Values(text, "estportal_crl_age_seconds", ("ca", ca.Name)));
         var newest = await db.CertificateRevocationLists.Where(c => c.CertificateAuthorityId == ca.Id).MaxAsync(c => c.ThisUpdate);
@@ -61,34 +72,82 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_Disabled_AnswersNotFound()
     {
-        using var host = EstPortalHost.Create(extraSettings: new() { ["EstPortal:Metrics:Enabled"] = "false" });
+        var (host, managementUrl) = CreateHost(new() { ["EstPortal:Metrics:Enabled"] = "false" });
+        using var _ = host;
         await host.InitializeAsync();
-        using var portal = host.CreateClient(host.PortalUrl);
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
 
-        using var response = await portal.GetAsync("/metrics");
+        using var response = await management.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
-    public async Task Metrics_OnTheEstEndpoint_AnswersNotFound()
+    public async Task Metrics_AreServedOnTheManagementEndpointOnly_NeverOnPortalOrEst()
+    {
+        var (host, managementUrl) = CreateHost();
+        using var _ = host;
+        await host.InitializeAsync();
+        using var portal = host.CreateClient(host.PortalUrl);
+        using var est = host.CreateEstClient();
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
+
+        using var onPortal = await portal.GetAsync("/metrics");
+        using var onEst = await est.GetAsync("/metrics");
+        using var onManagement = await management.GetAsync("/metrics");
+        // The management endpoint serves nothing else but the probes.
+        using var portalPage = await management.GetAsync("/Account/Login");
+        using var probe = await management.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.NotFound, onPortal.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, onEst.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, onManagement.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, portalPage.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_WithABearerToken_AreServedOnlyToAScrapePresentingIt()
+    {
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var (host, managementUrl) = CreateHost(new() { ["EstPortal:Metrics:BearerToken"] = token });
+        using var _ = host;
+        await host.InitializeAsync();
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
+
+        using var without = await management.GetAsync("/metrics");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", token[..^1] + (token[^1] == '0' ? "1" : "0")) } };
+        using var wrongAnswer = await management.SendAsync(wrong);
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", token) } };
+        using var rightAnswer = await management.SendAsync(right);
+        using var probe = await management.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(without.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, rightAnswer.StatusCode);
+        Assert.Equal("text/plain", rightAnswer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_WithoutAManagementEndpoint_AreNotServedAnywhere()
     {
         using var host = EstPortalHost.Create();
         await host.InitializeAsync();
-        using var est = host.CreateEstClient();
+        using var portal = host.CreateClient(host.PortalUrl);
 
-        using var response = await est.GetAsync("/metrics");
+        using var response = await portal.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private static async Task<string> ScrapeAsync(EstPortalHost host)
+    private static async Task<string> ScrapeAsync(string managementUrl)
     {
-        using var portal = host.CreateClient(host.PortalUrl);
-        using var response = await portal.GetAsync("/metrics");
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
+        using var response = await management.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         return await response.Content.ReadAsStringAsync();
     }
-
 }

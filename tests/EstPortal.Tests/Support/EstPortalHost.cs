@@ -126,6 +126,7 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
     {
         var handler = new SocketsHttpHandler
         {
+            ConnectCallback = localAddress is null ? null : (context, cancellationToken) => Loopback.ConnectFromAsync(localAddress, context.DnsEndPoint, cancellationToken),
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(new X509Certificate2(certificate)),
@@ -134,30 +135,11 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
             },
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
         };
-        if (localAddress is not null)
-            handler.ConnectCallback = (context, cancellationToken) => ConnectFromAsync(localAddress, context.DnsEndPoint, cancellationToken);
         return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public HttpClient CreateEstClient(X509Certificate2? clientCertificate = null, IPAddress? localAddress = null) =>
         CreateClient(EstUrl, clientCertificate, localAddress);
-
-    /// <summary>Binds the socket's local end before connecting, so the server sees <paramref name="localAddress"/> as the client.</summary>
-    private static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, DnsEndPoint server, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            socket.Bind(new IPEndPoint(localAddress, 0));
-            await socket.ConnectAsync(IPAddress.Parse(server.Host), server.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     public bool ChainsToCa(X509Certificate2 certificate) => Loopback.ChainsTo(CaCertificate, certificate);
 

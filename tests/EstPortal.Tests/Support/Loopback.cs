@@ -60,6 +60,26 @@ public static class Loopback
         }
     }
 
+    /// <summary>
+    /// A TCP connection whose local end is <paramref name="localAddress"/>: every 127.x.y.z is loopback, so a test can be
+    /// a second client address (a proxy the app does not trust) on the same machine.
+    /// </summary>
+    public static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, DnsEndPoint server, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+            await socket.ConnectAsync(server, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>True when <paramref name="certificate"/> chains to <paramref name="root"/> alone (no system roots, no revocation check).</summary>
     public static bool ChainsTo(X509Certificate2 root, X509Certificate2 certificate)
     {

@@ -43,25 +43,31 @@ public static class MultipartMixedWriter
             _ => throw new ArgumentOutOfRangeException(nameof(keyFormat), keyFormat, "unknown key part format"),
         };
 
-        var body = new StringBuilder();
-        AppendPart(body, boundary, keyMediaType, EstBase64.Encode(privateKey, wrapAt64));
-        AppendPart(body, boundary, EstMediaTypes.Pkcs7CertsOnly, EstBase64.Encode(certsOnlyPkcs7, wrapAt64));
-
+        // Written straight into one byte array, never into a string: the key part's base64 is a private key, and the
+        // caller zeroes this buffer once the response is sent (strings cannot be zeroed).
+        var keyHeader = PartHeader(boundary, keyMediaType);
+        var certificateHeader = PartHeader(boundary, EstMediaTypes.Pkcs7CertsOnly);
         // RFC 2046 §5.1.1: the close delimiter; the CRLF before it belongs to the delimiter, not to the last part.
-        body.Append("--").Append(boundary).Append("--").Append(Crlf);
+        var close = "--" + boundary + "--" + Crlf;
+        var body = new byte[keyHeader.Length + EstBase64.Utf8Length(privateKey.Length, wrapAt64) + Crlf.Length
+            + certificateHeader.Length + EstBase64.Utf8Length(certsOnlyPkcs7.Length, wrapAt64) + Crlf.Length + close.Length];
+        var span = body.AsSpan();
+        var written = Encoding.ASCII.GetBytes(keyHeader, span);
+        written += EstBase64.EncodeToUtf8(privateKey, wrapAt64, span[written..]);
+        written += Encoding.ASCII.GetBytes(Crlf + certificateHeader, span[written..]);
+        written += EstBase64.EncodeToUtf8(certsOnlyPkcs7, wrapAt64, span[written..]);
+        written += Encoding.ASCII.GetBytes(Crlf + close, span[written..]);
+        if (written != body.Length)
+            throw new InvalidOperationException("multipart body length miscounted");
 
-        return new MultipartMixedBody($"{EstMediaTypes.MultipartMixed}; boundary={boundary}", Encoding.ASCII.GetBytes(body.ToString()));
+        return new MultipartMixedBody($"{EstMediaTypes.MultipartMixed}; boundary={boundary}", body);
     }
 
-    private static void AppendPart(StringBuilder body, string boundary, string mediaType, string base64)
-    {
-        body.Append("--").Append(boundary).Append(Crlf)
-            .Append("Content-Type: ").Append(mediaType).Append(Crlf)
-            .Append("Content-Transfer-Encoding: base64").Append(Crlf)
-            .Append(Crlf)
-            // Wrapped base64 already ends in CRLF; one CRLF (part of the next delimiter) is enough.
-            .Append(base64.TrimEnd('\r', '\n')).Append(Crlf);
-    }
+    private static string PartHeader(string boundary, string mediaType) =>
+        "--" + boundary + Crlf
+        + "Content-Type: " + mediaType + Crlf
+        + "Content-Transfer-Encoding: base64" + Crlf
+        + Crlf;
 
     /// <summary>
     /// 128 random bits in hex. Base64 never contains '-', so "--" + this boundary cannot occur inside a part
