@@ -19,7 +19,7 @@ public sealed class EnrollmentAuthentication(
         var claimed = ClaimedName(request);
         if (claimed is not null && failures.RetryAfterSeconds(address, claimed) is { } wait)
         {
-            return CallerCheck.Refused(new CallerRefusal(EnrollmentFailure.TooManyRequests,
+            return CallerCheck.Refused(new AuthenticationRefusal(EnrollmentFailure.TooManyRequests,
                 $"too many failed authentication attempts for '{claimed}' from this address",
                 Tallied: $"too many failed attempts for '{claimed}'", RetryAfterSeconds: wait));
         }
@@ -34,7 +34,7 @@ public sealed class EnrollmentAuthentication(
 
         if (credentials.RetryAfterSeconds(caller) is { } callerWait)
         {
-            return CallerCheck.Refused(new CallerRefusal(EnrollmentFailure.TooManyRequests,
+            return CallerCheck.Refused(new AuthenticationRefusal(EnrollmentFailure.TooManyRequests,
                 "too many requests with this credential",
                 Tallied: $"too many requests with {caller.Actor}", RetryAfterSeconds: callerWait));
         }
@@ -60,7 +60,7 @@ public sealed class EnrollmentAuthentication(
         ? null
         : request.Credentials.Basic?.UserName ?? (request.Credentials.Bearer is null ? null : "(bearer)");
 
-    private static CallerRefusal Refusal(EnrollmentRequest request, DeviceAuthResult auth)
+    private static AuthenticationRefusal Refusal(EnrollmentRequest request, DeviceAuthResult auth)
     {
         var presented = request.Credentials;
         var reason = auth.Reason ?? (request.Kind == EnrollmentKind.Reenroll
@@ -70,7 +70,7 @@ public sealed class EnrollmentAuthentication(
         // A credential of ours (a used token, a disabled device, a revoked certificate) is audited one row each: whoever
         // sent it holds the secret or the key. Everything else is a stranger's request, summed up (ADR 00XX).
         if (auth.Actor is not null)
-            return new CallerRefusal(failure, reason, Actor: auth.Actor);
+            return new AuthenticationRefusal(failure, reason, Actor: auth.Actor);
         string tallied = request.Kind switch
         {
             EnrollmentKind.Reenroll when presented.ClientCertificate is null => "no client certificate",
@@ -80,14 +80,14 @@ public sealed class EnrollmentAuthentication(
             _ when presented.ClientCertificate is not null => $"client certificate {presented.ClientCertificate.SerialNumber} not issued here",
             _ => "no credentials",
         };
-        return new CallerRefusal(failure, reason, Tallied: tallied);
+        return new AuthenticationRefusal(failure, reason, Tallied: tallied);
     }
 }
 
 /// <summary>The authenticated caller, or why there is none.</summary>
-public sealed record CallerCheck(EstCaller? Caller, CallerRefusal? Refusal)
+public sealed record CallerCheck(EstCaller? Caller, AuthenticationRefusal? Refusal)
 {
-    public static CallerCheck Refused(CallerRefusal refusal) => new(null, refusal);
+    public static CallerCheck Refused(AuthenticationRefusal refusal) => new(null, refusal);
 
     [MemberNotNullWhen(true, nameof(Refusal))]
     [MemberNotNullWhen(false, nameof(Caller))]
@@ -98,4 +98,4 @@ public sealed record CallerCheck(EstCaller? Caller, CallerRefusal? Refusal)
 /// A refusal before the pipeline knows its caller. <see cref="Tallied"/> (what the audit summary counts) is set for
 /// requests that never authenticated and for rate limits: those are summed per address instead of one chained row each.
 /// </summary>
-public sealed record CallerRefusal(EnrollmentFailure Failure, string Reason, string? Actor = null, string? Tallied = null, int? RetryAfterSeconds = null);
+public sealed record AuthenticationRefusal(EnrollmentFailure Failure, string Reason, string? Actor = null, string? Tallied = null, int? RetryAfterSeconds = null);

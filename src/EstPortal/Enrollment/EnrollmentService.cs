@@ -247,7 +247,7 @@ public sealed class EnrollmentService(
         /// DESIGN "cheap refusals": a request that never authenticated, or went over a limit, is counted in the tally
         /// (one audit row per address and minute); a recognised credential's refusal is one chained row, as ever.
         /// </summary>
-        public async Task<EnrollmentResult> RefuseAsync(CallerRefusal refusal, RefusalTally tally, CancellationToken cancellationToken)
+        public async Task<EnrollmentResult> RefuseAsync(AuthenticationRefusal refusal, RefusalTally tally, CancellationToken cancellationToken)
         {
             if (refusal.Tallied is { } tallied)
             {
