@@ -47,6 +47,17 @@ public sealed partial class RequireTwoFactorTests(RequireTwoFactorTests.AdminsMu
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{asset}: {(int)response.StatusCode}");
         }
 
+        // Signing out is open too, from the setup page.
+        using (var other = PortalSignIn.NewClient(fixture.Host))
+        {
+            await PortalSignIn.SignInAsync(other, admin.Email, admin.Password);
+            using (var signOut = await PortalSignIn.PostFormAsync(other, PortalTwoFactor.SetupPath, "/Account/Logout"))
+                Assert.True(signOut.Headers.Location?.OriginalString.Contains("/Account/Login", StringComparison.Ordinal) == true,
+                    $"sign-out: {(int)signOut.StatusCode} {signOut.Headers.Location}");
+            using var afterwards = await other.GetAsync("/devices");
+            Assert.Contains("/Account/Login", afterwards.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+
         await PortalTwoFactor.EnableAsync(client);
         foreach (var path in new[] { "/devices", "/operators", "/portal/cas/default.pem" })
         {

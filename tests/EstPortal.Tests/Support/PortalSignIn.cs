@@ -25,18 +25,24 @@ public static partial class PortalSignIn
     /// Loads a page with a form, then posts it the way a browser does: the page's hidden fields (antiforgery token,
     /// form handler name, …) plus <paramref name="fields"/>.
     /// </summary>
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, params (string Name, string Value)[] fields)
+    public static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, params (string Name, string Value)[] fields) =>
+        PostFormAsync(client, path, path, fields);
+
+    /// <summary>As above, for a form on <paramref name="pagePath"/> whose action is <paramref name="actionPath"/>.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string actionPath,
+        params (string Name, string Value)[] fields)
     {
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetStringAsync(pagePath);
         var form = new List<KeyValuePair<string, string>>();
         foreach (Match input in HiddenInput().Matches(page))
         {
             var name = Attribute(input.Value, "name");
-            if (name is not null)
+            // A page with several forms repeats the antiforgery token; a browser posts it once.
+            if (name is not null && form.All(f => f.Key != name))
                 form.Add(new(name, WebUtility.HtmlDecode(Attribute(input.Value, "value") ?? "")));
         }
         form.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        return await client.PostAsync(actionPath, new FormUrlEncodedContent(form));
     }
 
     /// <summary>
