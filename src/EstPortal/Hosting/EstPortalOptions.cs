@@ -1,3 +1,4 @@
+using EstPortal.Components.Account;
 using Microsoft.Extensions.Options;
 
 namespace EstPortal.Hosting;
@@ -40,6 +41,8 @@ public sealed class EstPortalOptions
 
     public RateLimitingOptions RateLimiting { get; set; } = new();
 
+    public PortalOptions Portal { get; set; } = new();
+
     public string ResolveDataDirectory() => Path.GetFullPath(DataDirectory);
 
     public string ResolveKeyEncryptionKeyPath() =>
@@ -64,6 +67,22 @@ public sealed class RateLimitingOptions
     public int FailedAuthenticationsPerMinute { get; set; } = 10;
 }
 
+/// <summary><c>EstPortal:Portal</c>: how operators sign in to the portal.</summary>
+public sealed class PortalOptions
+{
+    /// <summary>
+    /// Who must set up a TOTP authenticator before reaching any portal page: <c>None</c>, <c>Admin</c> or <c>All</c>
+    /// (see <see cref="TwoFactorRequirement"/>). Kept as text so a wrong value is reported by the validator, by name.
+    /// </summary>
+    public string RequireTwoFactor { get; set; } = nameof(TwoFactorRequirement.None);
+
+    public TwoFactorRequirement TwoFactorRequirement =>
+        TryParseRequirement(RequireTwoFactor, out var requirement) ? requirement : TwoFactorRequirement.None;
+
+    public static bool TryParseRequirement(string? value, out TwoFactorRequirement requirement) =>
+        Enum.TryParse(value, ignoreCase: true, out requirement) && Enum.IsDefined(requirement) && !char.IsAsciiDigit(value![0]);
+}
+
 internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOptions>
 {
     public ValidateOptionsResult Validate(string? name, EstPortalOptions options)
@@ -84,6 +103,8 @@ internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOpti
             failures.Add($"EstPortal:FirstChallenge must be Basic or Bearer, not '{options.FirstChallenge}'.");
         if (string.IsNullOrWhiteSpace(options.Realm) || options.Realm.Contains('"'))
             failures.Add("EstPortal:Realm must be non-empty and contain no double quote.");
+        if (!PortalOptions.TryParseRequirement(options.Portal.RequireTwoFactor, out _))
+            failures.Add($"EstPortal:Portal:RequireTwoFactor is '{options.Portal.RequireTwoFactor}'; it must be None, Admin or All.");
         foreach (var host in options.HostNames)
         {
             if (Uri.CheckHostName(host) == UriHostNameType.Unknown)

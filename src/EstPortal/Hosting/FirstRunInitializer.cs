@@ -1,5 +1,6 @@
 using EstPortal.Admin;
 using EstPortal.Audit;
+using EstPortal.Components.Account;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
@@ -26,6 +27,7 @@ public sealed class FirstRunInitializer(
     TlsCertificateProvider tls,
     FirstAdminSetup setup,
     AuditChainSealer sealer,
+    TwoFactorSecretsAtRest twoFactorSecrets,
     ILogger<FirstRunInitializer> logger) : IHostedLifecycleService
 {
     /// <summary>Schema, roles and the default CA: what the admin commands need too.</summary>
@@ -35,6 +37,7 @@ public sealed class FirstRunInitializer(
         // Before anything touches Data Protection, which would otherwise add a key this instance can read to a ring
         // the others cannot.
         await keyRing.EnsureAsync(cancellationToken);
+        await twoFactorSecrets.ProtectClearValuesAsync(cancellationToken);
 
         // Before anything is appended: chain the events an older version wrote without hashes.
         await sealer.SealUnchainedAsync(cancellationToken);

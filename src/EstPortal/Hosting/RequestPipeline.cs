@@ -18,6 +18,7 @@ internal static class RequestPipeline
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
         app.UseAuthentication();
+        app.UseTwoFactorSetupGate();
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -8,6 +8,7 @@ using EstPortal.Enrollment;
 using EstPortal.Est;
 using EstPortal.Pki;
 using EstPortal.Transport;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -85,6 +86,11 @@ internal static class ServiceRegistration
             .AddEntityFrameworkStores<EstPortalDbContext>()
             .AddSignInManager<PortalSignInManager>()
             .AddDefaultTokenProviders();
+        // Replaces the store AddEntityFrameworkStores registered: TOTP keys and recovery codes encrypted at rest.
+        services.AddScoped<IUserStore<Operator>, OperatorUserStore>();
+        services.AddSingleton<TwoFactorSecretProtector>();
+        services.AddSingleton<TwoFactorSecretsAtRest>();
+        services.AddSingleton<TwoFactorSetupRule>();
         services.AddSingleton<IEmailSender<Operator>, IdentityNoOpEmailSender>();
         // Check the cookie's security stamp (and the Disabled flag) on every request, so disabling an operator or
         // changing their role takes effect at their next page load, not up to 30 minutes later.
@@ -99,6 +105,16 @@ internal static class ServiceRegistration
             c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             c.Cookie.SameSite = SameSiteMode.Strict;
         });
+        // Between the password and the TOTP code, and "remember this machine": the same cookie rules as the sign-in.
+        foreach (var scheme in new[] { IdentityConstants.TwoFactorUserIdScheme, IdentityConstants.TwoFactorRememberMeScheme })
+        {
+            services.Configure<CookieAuthenticationOptions>(scheme, c =>
+            {
+                c.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                c.Cookie.SameSite = SameSiteMode.Strict;
+                c.Cookie.HttpOnly = true;
+            });
+        }
         services.ConfigureApplicationCookie(c =>
         {
             c.Cookie.SecurePolicy = CookieSecurePolicy.Always;

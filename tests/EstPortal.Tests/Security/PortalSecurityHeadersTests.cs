@@ -34,6 +34,33 @@ public sealed class PortalSecurityHeadersTests(EstPortalHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task TwoFactorSignIn_EveryCookieOnTheWay_IsSecureHttpOnlyAndSameSiteStrict()
+    {
+        var op = await host.AddOperatorAsync("cookies-2fa@example.com", EstPortal.Data.Entities.OperatorRoles.Operator);
+        using (var setup = PortalSignIn.NewClient(host))
+        {
+            await PortalSignIn.SignInAsync(setup, op.Email, op.Password);
+            var authenticator = await PortalTwoFactor.EnableAsync(setup);
+
+            var cookies = new List<string>();
+            using var client = PortalSignIn.NewClient(host, cookies);
+            // Password, then the code with "remember this machine": the application, two-factor user id and
+            // remember-me cookies, the antiforgery cookie, and the deletions in between.
+            await PortalTwoFactor.SignInWithTotpAsync(client, op.Email, op.Password, authenticator.Key, rememberMachine: true);
+            using (await client.GetAsync("/devices")) { }
+
+            foreach (var name in new[] { ".AspNetCore.Identity.Application", "Identity.TwoFactorUserId", "Identity.TwoFactorRememberMe" })
+                Assert.Contains(cookies, c => c.StartsWith(name + "=", StringComparison.Ordinal));
+            Assert.All(cookies, cookie =>
+            {
+                Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+                Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+                Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+            });
+        }
+    }
+
+    [Fact]
     public async Task EstAnswers_CarryNoPortalHeaders()
     {
         using var client = host.CreateEstClient();

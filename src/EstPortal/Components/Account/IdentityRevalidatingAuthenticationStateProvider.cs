@@ -9,12 +9,13 @@ using EstPortal.Data;
 namespace EstPortal.Components.Account;
 
 // A server-side AuthenticationStateProvider that revalidates the connected operator every minute while an
-// interactive circuit is connected: a disabled account, or a changed security stamp (role change, password reset),
-// ends the circuit's sign-in.
+// interactive circuit is connected: a disabled account, a changed security stamp (role change, password reset), or a
+// two-factor setup the portal requires and the operator has not done, ends the circuit's sign-in.
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        TwoFactorSetupRule twoFactorSetup)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
@@ -25,7 +26,9 @@ internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         // Get the user manager from a new scope to ensure it fetches fresh data
         await using var scope = scopeFactory.CreateAsyncScope();
         var userManager = scope.ServiceProvider.GetRequiredService<UserManager<Operator>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
+        // An operator who must set up TOTP first (EstPortal:Portal:RequireTwoFactor) keeps no circuit either.
+        return await ValidateSecurityStampAsync(userManager, authenticationState.User)
+            && !await twoFactorSetup.MustSetUpAsync(authenticationState.User, userManager);
     }
 
     private async Task<bool> ValidateSecurityStampAsync(UserManager<Operator> userManager, ClaimsPrincipal principal)
