@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using EstPortal.DeviceAuth;
 using EstPortal.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace EstPortal.Est;
 
@@ -15,17 +12,16 @@ namespace EstPortal.Est;
 /// </summary>
 internal sealed class EstRateLimiter : IDisposable
 {
-    private readonly RateLimitingOptions _options;
-    private readonly PartitionedRateLimiter<string>? _perIp;
-    private readonly PartitionedRateLimiter<string>? _perCredential;
+    private readonly PerMinuteLimit? _perIp;
+    private readonly PerMinuteLimit? _perCredential;
 
     public EstRateLimiter(IOptions<EstPortalOptions> options)
     {
-        _options = options.Value.RateLimiting;
-        if (!_options.Enabled)
+        var limits = options.Value.RateLimiting;
+        if (!limits.Enabled)
             return;
-        _perIp = Create(_options.PerClientIpPerMinute);
-        _perCredential = Create(_options.PerCredentialPerMinute);
+        _perIp = new PerMinuteLimit(limits.PerClientIpPerMinute);
+        _perCredential = new PerMinuteLimit(limits.PerCredentialPerMinute);
     }
 
     /// <summary>Null when the request may go on; otherwise the 429 answer.</summary>
@@ -34,16 +30,11 @@ internal sealed class EstRateLimiter : IDisposable
         if (_perIp is null || _perCredential is null)
             return null;
 
-        using var ipLease = _perIp.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        if (!ipLease.IsAcquired)
-            return TooMany(ipLease, "too many requests from this address");
+        if (_perIp.Refuse(PerMinuteLimit.AddressOf(context)) is { } ipWait)
+            return TooMany(ipWait, "too many requests from this address");
 
-        if (CredentialKey(context) is { } credential)
-        {
-            using var credentialLease = _perCredential.AttemptAcquire(credential);
-            if (!credentialLease.IsAcquired)
-                return TooMany(credentialLease, "too many requests with this credential");
-        }
+        if (CredentialKey(context) is { } credential && _perCredential.Refuse(credential) is { } credentialWait)
+            return TooMany(credentialWait, "too many requests with this credential");
         return null;
     }
 
@@ -57,20 +48,9 @@ internal sealed class EstRateLimiter : IDisposable
             : null;
     }
 
-    private static PartitionedRateLimiter<string> Create(int permitsPerMinute) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permitsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    private static EstResult TooMany(RateLimitLease lease, string reason)
-    {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-        return EstResults.Error(StatusCodes.Status429TooManyRequests, $"{reason}; retry after {retryAfter} seconds",
-            new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(CultureInfo.InvariantCulture) });
-    }
+    private static EstResult TooMany(int retryAfter, string reason) =>
+        EstResults.Error(StatusCodes.Status429TooManyRequests, $"{reason}; retry after {retryAfter} seconds",
+            new Dictionary<string, string>([PerMinuteLimit.RetryAfterHeader(retryAfter)]));
 
     public void Dispose()
     {

@@ -39,12 +39,16 @@ public sealed class EstPortalOptions
         Path.GetFullPath(KeyEncryptionKeyPath ?? Path.Combine(ResolveDataDirectory(), "keys", "key-encryption-key.pfx"));
 }
 
-/// <summary><c>EstPortal:RateLimiting</c>: EST requests per minute per client IP and per credential.</summary>
+/// <summary>
+/// <c>EstPortal:RateLimiting</c>: EST requests per minute per client IP and per credential; OCSP requests per minute per
+/// client IP, counted apart so a relying party's OCSP checks never spend the EST budget of devices behind the same address.
+/// </summary>
 public sealed class RateLimitingOptions
 {
     public bool Enabled { get; set; } = true;
     public int PerClientIpPerMinute { get; set; } = 6000;
     public int PerCredentialPerMinute { get; set; } = 60;
+    public int OcspPerClientIpPerMinute { get; set; } = 6000;
 }
 
 internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOptions>
@@ -60,7 +64,8 @@ internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOpti
             failures.Add("EstPortal:MaxRequestBodyBytes must be between 1024 and 10485760.");
         if (options.PendingRetryAfterSeconds is < 1 or > 86400)
             failures.Add("EstPortal:PendingRetryAfterSeconds must be between 1 and 86400.");
-        if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1)
+        if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1
+            || options.RateLimiting.OcspPerClientIpPerMinute < 1)
             failures.Add("EstPortal:RateLimiting limits must be at least 1 per minute.");
         if (string.IsNullOrWhiteSpace(options.Realm) || options.Realm.Contains('"'))
             failures.Add("EstPortal:Realm must be non-empty and contain no double quote.");

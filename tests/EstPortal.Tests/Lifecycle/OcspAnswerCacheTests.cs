@@ -1,0 +1,86 @@
+using EstPortal.Admin;
+using EstPortal.Pki;
+using EstPortal.Tests.Hosting;
+using EstPortal.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EstPortal.Tests.Lifecycle;
+
+/// <summary>
+/// Signed answers for one certificate are kept until its status changes (ADR 00XX): asking again costs no signature,
+/// and a revocation — through the admin service, or by the admin command in another process — is answered "revoked"
+/// on the very next request, by `openssl ocsp` against the real server.
+/// </summary>
+public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<EstPortalHost>
+{
+    private string OcspUrl => host.PublicUrl + "/ocsp";
+
+    [RequiresToolFact("openssl")]
+    public async Task SameQuestionWithoutNonce_IsAnsweredWithTheSameSignedBytes_AWithNonceQuestionIsSignedAfresh()
+    {
+        var enrolled = await LifecycleSteps.EnrollAsync(host, "ocsp-kept");
+        using var dir = Workspace(enrolled);
+
+        // openssl ocsp -issuer ca.pem -cert leaf.pem -url URL -CAfile ca.pem -no_nonce -respout first.der
+        var first = await OcspAsync(dir, "-no_nonce", "-respout", "first.der");
+        // producedAt has whole seconds: one second later a fresh signature could not carry the same bytes.
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        var second = await OcspAsync(dir, "-no_nonce", "-respout", "second.der");
+        var withNonce = await OcspAsync(dir, "-nonce", "-respout", "nonce.der");
+
+        Assert.Contains("leaf.pem: good", first.Stdout);
+        Assert.Contains("leaf.pem: good", second.Stdout);
+        Assert.Equal(File.ReadAllBytes(dir.PathOf("first.der")), File.ReadAllBytes(dir.PathOf("second.der")));
+        Assert.Contains("leaf.pem: good", withNonce.Stdout);
+        Assert.NotEqual(File.ReadAllBytes(dir.PathOf("first.der")), File.ReadAllBytes(dir.PathOf("nonce.der")));
+    }
+
+    [RequiresToolFact("openssl")]
+    public async Task KeptGoodAnswer_IsRevokedOnTheNextRequest_AfterRevocationThroughTheAdminService()
+    {
+        var enrolled = await LifecycleSteps.EnrollAsync(host, "ocsp-kept-admin");
+        using var dir = Workspace(enrolled);
+        Assert.Contains("leaf.pem: good", (await OcspAsync(dir, "-no_nonce")).Stdout);
+        Assert.Contains("leaf.pem: good", (await OcspAsync(dir, "-no_nonce")).Stdout);
+
+        var revoked = await host.Services.GetRequiredService<CertificateRevocation>().RevokeAsync(enrolled.Serial, RevocationReason.KeyCompromise, "test");
+        Assert.True(revoked.Succeeded, revoked.Error);
+        var after = await OcspAsync(dir, "-no_nonce");
+
+        Assert.Contains("leaf.pem: revoked", after.Stdout);
+        Assert.Contains("Reason: keyCompromise", after.Stdout);
+    }
+
+    [RequiresToolFact("openssl")]
+    public async Task KeptGoodAnswer_IsRevokedOnTheNextRequest_AfterTheAdminCommandRevokedItFromAnotherProcess()
+    {
+        var enrolled = await LifecycleSteps.EnrollAsync(host, "ocsp-kept-cli");
+        using var dir = Workspace(enrolled);
+        Assert.Contains("leaf.pem: good", (await OcspAsync(dir, "-no_nonce")).Stdout);
+
+        // EstPortal cert revoke SERIAL --reason cessationOfOperation --EstPortal:DataDirectory=DIR
+        var revoke = await EstPortalCli.RunAsync(host.DataDirectory, "cert", "revoke", enrolled.Serial, "--reason", "cessationOfOperation");
+        Assert.True(revoke.ExitCode == 0, revoke.ToString());
+        var after = await OcspAsync(dir, "-no_nonce");
+
+        Assert.Contains("leaf.pem: revoked", after.Stdout);
+        Assert.Contains("Reason: cessationOfOperation", after.Stdout);
+    }
+
+    private ToolWorkspace Workspace(EnrolledDevice enrolled)
+    {
+        var dir = new ToolWorkspace();
+        dir.WriteCaPem(host.CaCertificate);
+        dir.Write("leaf.pem", enrolled.Certificate.ExportCertificatePem());
+        return dir;
+    }
+
+    private async Task<ToolResult> OcspAsync(ToolWorkspace dir, params string[] options)
+    {
+        // openssl ocsp -issuer ca.pem -cert leaf.pem -url http://127.0.0.1:PUBLICPORT/ocsp -CAfile ca.pem -resp_text OPTIONS
+        var result = await LifecycleSteps.RunAsync(dir, "openssl", ["ocsp", "-issuer", "ca.pem", "-cert", "leaf.pem", "-url", OcspUrl, "-CAfile", "ca.pem", "-resp_text", .. options]);
+        Assert.True(result.ExitCode == 0, LifecycleSteps.Output(result));
+        Assert.Contains("Response verify OK", LifecycleSteps.Output(result));
+        return result;
+    }
+}
