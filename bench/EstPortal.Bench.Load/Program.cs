@@ -25,7 +25,19 @@ Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s 
 await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
-var csrs = CsrPool.Generate(options.CsrCount);
+var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount);
+if (options.Ocsp)
+{
+    // Only OCSP: relying parties asking about a fleet's certificates, a quarter of them revoked (ADR 00XX).
+    var fleet = await OcspFleet.CreateAsync(server, csrs, options.OcspCertificates, options.OcspCertificates / 4);
+    Console.WriteLine($"ocsp: {options.OcspCertificates} certificates enrolled, {options.OcspCertificates / 4} revoked (one UPDATE in the database)");
+    if (options.WarmupSeconds > 0)
+        await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds));
+    var start = server.Sample();
+    var ocsp = await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.Seconds));
+    Report.Print("ocsp GET (plain HTTP, good and revoked serials)", ocsp, start, server.Sample(), null);
+    return;
+}
 if (options.WarmupSeconds > 0)
 {
     // Not measured: both paths run until the JIT has optimised them; a 10 s phase on a cold server spends a

@@ -34,6 +34,7 @@ internal static class LifecycleRegistration
         services.AddSingleton<CertificateStatusLookup>();
         services.AddSingleton<RevocationVersion>();
         services.AddSingleton<OcspAnswerCache>();
+        services.AddSingleton<OcspMetrics>();
         services.AddSingleton<OcspRateLimiter>();
         services.AddSingleton<OcspService>();
         services.AddSingleton<IssuedCertificateList>();

@@ -10,7 +10,8 @@ namespace EstPortal.Lifecycle;
 public readonly record struct OcspAnswerStamp(long Revocations, long Configuration);
 
 /// <summary>
-/// Signed OCSP answers for single certificates (<see cref="OcspQuestion.CacheKey"/>), reused while nothing that could
+/// Signed OCSP answers to keepable requests (<see cref="OcspQuestion.Keepable"/>), found by the request's bytes and
+/// reused while nothing that could
 /// change them has changed (ADR 00XX): no revocation anywhere (<see cref="RevocationVersion"/>) and no CA change
 /// (<see cref="ConfigurationVersion"/>), and for at most half the answer's validity, so a reused answer always has at
 /// least half of it ahead for the client's own cache (RFC 5019 §6.2). Bounded in bytes
@@ -18,7 +19,7 @@ public readonly record struct OcspAnswerStamp(long Revocations, long Configurati
 /// </summary>
 public sealed class OcspAnswerCache : IDisposable
 {
-    // A kept entry costs its DER plus the key (base64 of the CertID, UTF-16) plus the entry objects.
+    // A kept entry costs its DER plus the key (base64 of the request, UTF-16) plus the entry objects.
     private const int EntryOverheadBytes = 256;
 
     private readonly MemoryCache? _entries;

@@ -15,9 +15,11 @@ internal sealed class OcspRateLimiter : IDisposable
     private static readonly byte[] TryLater = OcspResponder.Unsuccessful(OcspResponseStatus.TryLater);
 
     private readonly PerMinuteLimit? _perIp;
+    private readonly OcspMetrics _metrics;
 
-    public OcspRateLimiter(IOptions<EstPortalOptions> options)
+    public OcspRateLimiter(IOptions<EstPortalOptions> options, OcspMetrics metrics)
     {
+        _metrics = metrics;
         var limits = options.Value.RateLimiting;
         if (limits.Enabled)
             _perIp = new PerMinuteLimit(limits.OcspPerClientIpPerMinute);
@@ -28,6 +30,7 @@ internal sealed class OcspRateLimiter : IDisposable
     {
         if (_perIp?.Refuse(PerMinuteLimit.AddressOf(context)) is not { } retryAfter)
             return null;
+        _metrics.RefusedOverLimit();
         // 429 with Retry-After (RFC 6585 §4) is what HTTP clients and proxies act on; the body is still an OCSPResponse,
         // tryLater (RFC 6960 §2.3), for a client that reads the OCSP status whatever the HTTP status. Never cached.
         return new EstResult(StatusCodes.Status429TooManyRequests, OcspEndpoint.ResponseMediaType, TryLater,

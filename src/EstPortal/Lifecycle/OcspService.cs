@@ -16,6 +16,7 @@ public sealed class OcspService(
     OcspResponder responder,
     OcspAnswerCache answers,
     ConfigurationVersion configuration,
+    OcspMetrics metrics,
     ILogger<OcspService> logger)
 {
     private sealed record KeptIssuers(long Version, IReadOnlyCollection<ICaSigner> Signers);
@@ -28,16 +29,32 @@ public sealed class OcspService(
         {
             // First, before the CA list and the status it guards (see OcspAnswerCache.Stamp).
             var stamp = answers.Stamp();
+            // Kept answers are found by the request's own bytes, before any parsing: a client library asks about one
+            // certificate with the same bytes every time (a GET's URL is those bytes), and a request kept once was
+            // read and found keepable then.
+            var key = stamp is null ? null : Convert.ToBase64String(requestDer);
+            if (key is not null && answers.Find(key, stamp!.Value) is { } kept)
+            {
+                metrics.ServedKept();
+                return kept;
+            }
+
             var question = responder.Read(requestDer, await IssuersAsync(cancellationToken));
-            var result = question.CacheKey is { } key && stamp is { } read
-                ? await AnswerOnceAsync(question, key, read, cancellationToken)
+            if (question.Failure is { } failure)
+            {
+                metrics.AnsweredUnsigned();
+                logger.LogInformation("OCSP request answered {Status}: {Detail}", failure.Status, failure.Detail);
+                return failure;
+            }
+
+            metrics.SignedAfresh();
+            return question.Keepable && key is not null
+                ? await AnswerAndKeepAsync(question, key, stamp!.Value, cancellationToken)
                 : await responder.RespondAsync(question, statuses.StatusAsync, cancellationToken);
-            if (result.Status != OcspResponseStatus.Successful)
-                logger.LogInformation("OCSP request answered {Status}: {Detail}", result.Status, result.Detail);
-            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            metrics.AnsweredUnsigned();
             logger.LogError(ex, "OCSP request failed; answering internalError");
             return Failure(OcspResponseStatus.InternalError, ex.GetType().Name);
         }
@@ -46,12 +63,9 @@ public sealed class OcspService(
     public static OcspResponderResult Failure(OcspResponseStatus status, string detail) =>
         new(status, OcspResponder.Unsuccessful(status), null, detail);
 
-    /// <summary>The answer kept under <paramref name="stamp"/>, or a new one, kept when its status can only change by revocation.</summary>
-    private async Task<OcspResponderResult> AnswerOnceAsync(OcspQuestion question, string key, OcspAnswerStamp stamp, CancellationToken cancellationToken)
+    /// <summary>A new answer, kept under <paramref name="stamp"/> when its status can only change by revocation.</summary>
+    private async Task<OcspResponderResult> AnswerAndKeepAsync(OcspQuestion question, string key, OcspAnswerStamp stamp, CancellationToken cancellationToken)
     {
-        if (answers.Find(key, stamp) is { } kept)
-            return kept;
-
         CertificateStatusInfo? status = null;
         var result = await responder.RespondAsync(question, async (id, token) => status = await statuses.StatusAsync(id, token), cancellationToken);
         // "unknown" is not kept: issuing that serial later is not a revocation and would not make the stamp differ.

@@ -4,8 +4,8 @@ namespace EstPortal.Pki;
 
 /// <summary>
 /// An OCSP request once read (<see cref="OcspResponder.Read"/>): the CertIDs matched to our CAs and the CA that will sign
-/// the answer, or the unsigned answer to send instead. Reading is separate from answering so that a caller can look for
-/// a kept answer (<see cref="CacheKey"/>) before any status lookup or signature.
+/// the answer, or the unsigned answer to send instead. Reading is separate from answering so that a caller can decide
+/// whether the answer may be kept (<see cref="Keepable"/>) before any status lookup or signature.
 /// </summary>
 public sealed class OcspQuestion
 {
@@ -15,21 +15,18 @@ public sealed class OcspQuestion
         Matched = matched;
         Signer = signer;
         Failure = failure;
-        CacheKey = request is { Nonce: null, CertIds.Count: 1 } && failure is null
-            ? Convert.ToBase64String(request.CertIds[0].ToAsn1Object().GetEncoded())
-            : null;
+        Keepable = request is { Nonce: null, CertIds.Count: 1 } && failure is null;
     }
 
     /// <summary>The unsuccessful answer (malformedRequest, unauthorized) when there is nothing to sign; null otherwise.</summary>
     public OcspResponderResult? Failure { get; }
 
     /// <summary>
-    /// The request's one CertID (DER, base64) when the signed answer depends on nothing else: a single CertID (what
-    /// RFC 5019 §2.1.1 clients send) and no nonce (RFC 8954: a nonce must come back in a fresh signature). The answer
-    /// echoes this CertID byte for byte, so two requests with the same key get the same answer while the status holds.
-    /// Null for every other request, which is always signed afresh.
+    /// True when the signed answer depends on nothing but the one CertID and its status, so the same request may be
+    /// answered with it again while the status holds: a single CertID (what RFC 5019 §2.1.1 clients send) and no nonce
+    /// (RFC 8954: a nonce must come back in a fresh signature). False for every other request, always signed afresh.
     /// </summary>
-    public string? CacheKey { get; }
+    public bool Keepable { get; }
 
     internal ParsedOcspRequest? Request { get; }
 

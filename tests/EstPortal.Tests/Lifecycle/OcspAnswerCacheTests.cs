@@ -1,6 +1,7 @@
 using EstPortal.Admin;
 using EstPortal.Pki;
 using EstPortal.Tests.Hosting;
+using EstPortal.Tests.Operations;
 using EstPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,14 +24,17 @@ public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<Est
 
         // openssl ocsp -issuer ca.pem -cert leaf.pem -url URL -CAfile ca.pem -no_nonce -respout first.der
         var first = await OcspAsync(dir, "-no_nonce", "-respout", "first.der");
+        var keptBefore = await KeptAnswersAsync();
         // producedAt has whole seconds: one second later a fresh signature could not carry the same bytes.
         await Task.Delay(TimeSpan.FromMilliseconds(1100));
         var second = await OcspAsync(dir, "-no_nonce", "-respout", "second.der");
+        var keptAfter = await KeptAnswersAsync();
         var withNonce = await OcspAsync(dir, "-nonce", "-respout", "nonce.der");
 
         Assert.Contains("leaf.pem: good", first.Stdout);
         Assert.Contains("leaf.pem: good", second.Stdout);
         Assert.Equal(File.ReadAllBytes(dir.PathOf("first.der")), File.ReadAllBytes(dir.PathOf("second.der")));
+        Assert.True(keptAfter >= keptBefore + 1, $"estportal_ocsp_answers_total{{answer=\"kept\"}} went from {keptBefore} to {keptAfter}");
         Assert.Contains("leaf.pem: good", withNonce.Stdout);
         Assert.NotEqual(File.ReadAllBytes(dir.PathOf("first.der")), File.ReadAllBytes(dir.PathOf("nonce.der")));
     }
@@ -65,6 +69,14 @@ public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<Est
 
         Assert.Contains("leaf.pem: revoked", after.Stdout);
         Assert.Contains("Reason: cessationOfOperation", after.Stdout);
+    }
+
+    /// <summary>What a Prometheus scrape of the portal endpoint shows as OCSP answers served without a new signature.</summary>
+    private async Task<double> KeptAnswersAsync()
+    {
+        using var portal = host.CreateClient(host.PortalUrl);
+        var text = await portal.GetStringAsync("/metrics");
+        return PrometheusText.Values(text, "estportal_ocsp_answers_total", ("answer", "kept")).Sum();
     }
 
     private ToolWorkspace Workspace(EnrolledDevice enrolled)

@@ -205,20 +205,19 @@ public sealed class OcspResponderTests : IDisposable
     }
 
     [Fact]
-    public void Read_CacheKey_OnlyForOneCertIdWithoutNonce_AndTheSameForTheSameCertId()
+    public void Read_Keepable_OnlyOneCertIdWithoutNonce()
     {
         var single = _responder.Read(Build(_ca.Certificate, _serial), [_ca]);
-        var again = _responder.Read(Build(_ca.Certificate, _serial), [_ca]);
-        var otherHash = _responder.Read(Build(_ca.Certificate, _serial, Sha256), [_ca]);
         var withNonce = _responder.Read(Build(_ca.Certificate, _serial, nonce: [1, 2, 3]), [_ca]);
         var two = _responder.Read(Build([CertId(_ca.Certificate, _serial), CertId(_ca.Certificate, [0x01])]), [_ca]);
+        var foreign = _responder.Read(Build(_ca.Certificate, _serial), []);
 
-        Assert.NotNull(single.CacheKey);
-        Assert.Equal(single.CacheKey, again.CacheKey);
-        // The answer echoes the CertID as sent, so a CertID hashed otherwise is another answer.
-        Assert.NotEqual(single.CacheKey, otherHash.CacheKey);
-        Assert.Null(withNonce.CacheKey);
-        Assert.Null(two.CacheKey);
+        Assert.True(single.Keepable);
+        // RFC 8954: the nonce must come back in a signature made for this request.
+        Assert.False(withNonce.Keepable);
+        Assert.False(two.Keepable);
+        Assert.False(foreign.Keepable);
+        Assert.Empty(_lookups);
     }
 
     public static TheoryData<byte[]> MalformedRequests => new()
