@@ -46,7 +46,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
     }
 
-    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances)
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
@@ -73,7 +73,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         try
         {
             for (var i = 0; i < instances; i++)
-                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings]);
+                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings]);
             return server;
         }
         catch

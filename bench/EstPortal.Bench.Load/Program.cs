@@ -22,7 +22,7 @@ Console.WriteLine(options.Postgres is null
 var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances);
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, options.AppSettings);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount);

@@ -1,9 +1,13 @@
+using System.Net.Http.Headers;
 using EstPortal.Admin;
+using EstPortal.Data;
 using EstPortal.Pki;
+using EstPortal.Tests.Pki;
 using EstPortal.Tests.Hosting;
 using EstPortal.Tests.Operations;
 using EstPortal.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Org.BouncyCastle.Ocsp;
 
 namespace EstPortal.Tests.Lifecycle;
 
@@ -69,6 +73,31 @@ public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<Est
 
         Assert.Contains("leaf.pem: revoked", after.Stdout);
         Assert.Contains("Reason: cessationOfOperation", after.Stdout);
+    }
+
+    /// <summary>
+    /// On PostgreSQL nothing is kept (another instance's revocation would arrive only by NOTIFY); on both providers a
+    /// good answer asked for twice is followed by "revoked" on the first request after the revocation commits.
+    /// </summary>
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task GoodAskedTwice_ThenRevoked_IsAnsweredRevokedOnTheNextRequest_OnEveryProvider(DatabaseProvider provider)
+    {
+        await using var app = await EstPortalHost.StartAsync(provider);
+        var enrolled = await LifecycleSteps.EnrollAsync(app, "ocsp-provider");
+        var request = OcspTestRequests.Build(app.CaCertificate, enrolled.Certificate.SerialNumberBytes.ToArray());
+        using var client = LifecycleSteps.PlainHttpClient(app.PublicUrl);
+        async Task<SingleResp> AskAsync()
+        {
+            using var response = await client.PostAsync("/ocsp", new ByteArrayContent(request) { Headers = { ContentType = new MediaTypeHeaderValue("application/ocsp-request") } });
+            return Assert.Single(OcspTestRequests.VerifiedBasic(await response.Content.ReadAsByteArrayAsync(), app.CaCertificate).Responses);
+        }
+
+        Assert.Null((await AskAsync()).GetCertStatus()); // BouncyCastle's "good"
+        Assert.Null((await AskAsync()).GetCertStatus());
+        var revoked = await app.Services.GetRequiredService<CertificateRevocation>().RevokeAsync(enrolled.Serial, RevocationReason.Superseded, "test");
+        Assert.True(revoked.Succeeded, revoked.Error);
+
+        Assert.IsType<RevokedStatus>((await AskAsync()).GetCertStatus());
     }
 
     /// <summary>What a Prometheus scrape of the portal endpoint shows as OCSP answers served without a new signature.</summary>
