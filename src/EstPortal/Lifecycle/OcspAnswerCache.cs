@@ -52,7 +52,7 @@ public sealed class OcspAnswerCache : IDisposable
     }
 
     public OcspResponderResult? Find(string key, OcspAnswerStamp stamp) =>
-        _entries is not null && _entries.TryGetValue(key, out Kept? kept) && kept!.Stamp == stamp && _time.GetUtcNow() < kept.ReuseUntil
+        _entries is not null && _entries.TryGetValue(key, out Kept? kept) && kept is not null && kept.Stamp == stamp && _time.GetUtcNow() < kept.ReuseUntil
             ? kept.Answer
             : null;
 

@@ -32,11 +32,15 @@ public sealed class OcspService(
             // Kept answers are found by the request's own bytes, before any parsing: a client library asks about one
             // certificate with the same bytes every time (a GET's URL is those bytes), and a request kept once was
             // read and found keepable then.
-            var key = stamp is null ? null : Convert.ToBase64String(requestDer);
-            if (key is not null && answers.Find(key, stamp!.Value) is { } kept)
+            string? key = null;
+            if (stamp is { } current)
             {
-                metrics.ServedKept();
-                return kept;
+                key = Convert.ToBase64String(requestDer);
+                if (answers.Find(key, current) is { } kept)
+                {
+                    metrics.ServedKept();
+                    return kept;
+                }
             }
 
             var question = responder.Read(requestDer, await IssuersAsync(cancellationToken));
@@ -47,10 +51,11 @@ public sealed class OcspService(
                 return failure;
             }
 
-            metrics.SignedAfresh();
-            return question.Keepable && key is not null
-                ? await AnswerAndKeepAsync(question, key, stamp!.Value, cancellationToken)
+            var answer = question.Keepable && key is not null && stamp is { } keepUnder
+                ? await AnswerAndKeepAsync(question, key, keepUnder, cancellationToken)
                 : await responder.RespondAsync(question, statuses.StatusAsync, cancellationToken);
+            metrics.SignedAfresh();
+            return answer;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
