@@ -17,6 +17,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
     private readonly List<string> _estUrls = [];
+    private readonly List<string> _publicUrls = [];
     private readonly string _dataDirectory;
     private readonly BenchDatabase _database;
 
@@ -45,7 +46,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
     }
 
-    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances)
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
@@ -72,7 +73,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         try
         {
             for (var i = 0; i < instances; i++)
-                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings]);
+                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings]);
             return server;
         }
         catch
@@ -85,6 +86,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
     private async Task StartInstanceAsync(string appDll, string[] settings)
     {
         var estPort = FreePort();
+        var publicPort = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(appDll),
@@ -92,7 +94,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
             RedirectStandardError = true,
         };
         foreach (var argument in (string[])[appDll, .. settings, $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{FreePort()}",
+                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{publicPort}",
                      "--EstPortal:RateLimiting:Enabled=false", "--Logging:LogLevel:Default=Warning"])
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -104,6 +106,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         _processes.Add(process);
         var url = $"https://127.0.0.1:{estPort}";
         _estUrls.Add(url);
+        _publicUrls.Add($"http://127.0.0.1:{publicPort}");
 
         using var client = CreateClient(url, 1, newConnectionPerRequest: false);
         for (var attempt = 0; ; attempt++)
@@ -133,6 +136,13 @@ internal sealed class AppUnderTest : IAsyncDisposable
     {
         return CreateClient(_estUrls[0], connections, newConnectionPerRequest: false, localAddress);
     }
+
+    /// <summary>Plain-HTTP clients for the Public endpoint(s) (CRLs, OCSP), split the same way.</summary>
+    public IReadOnlyList<HttpClient> CreatePublicClients(int connections) =>
+        _publicUrls.Select(url => CreateClient(url, Math.Max(1, connections / _publicUrls.Count), newConnectionPerRequest: false)).ToList();
+
+    /// <summary>Revokes certificates straight in the database (keyCompromise).</summary>
+    public Task RevokeAsync(IReadOnlyList<string> serialHex) => _database.RevokeAsync(serialHex);
 
     private HttpClient CreateClient(string estUrl, int connections, bool newConnectionPerRequest, IPAddress? localAddress = null)
     {

@@ -10,15 +10,20 @@ namespace EstPortal.Bench.Load;
 /// an enrollment measured 2.6 ms of server CPU instead of the steady 1.6 ms (bench/est-load-profile.md).</param>
 /// <param name="Flood">When above 0, the flood mode instead (<see cref="FloodRun"/>): one device enrolling at
 /// <paramref name="Rate"/> per second, quiet and then while this many anonymous junk requests come from 127.0.0.2.</param>
+/// <param name="Ocsp">Measure only OCSP GETs (`--ocsp`): <paramref name="OcspCertificates"/> enrolled certificates, a quarter of
+/// them revoked, asked about in turn.</param>
+/// <param name="AppSettings">`--set Key=Value` (repeatable): extra settings for the app instances, e.g.
+/// `--set EstPortal:Ocsp:CacheMegabytes=0` to measure OCSP with every answer signed.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
-    int WarmupSeconds, int Flood, int Rate)
+    int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new BenchOptions(Int("--connections", 64), Int("--seconds", 15), Int("--devices", 64), Int("--csrs", 60_000), Value("--app"),
-            Value("--postgres"), Int("--instances", 1), Int("--warmup", 30), Int("--flood", 0), Int("--rate", 20));
+            Value("--postgres"), Int("--instances", 1), Int("--warmup", 30), Int("--flood", 0), Int("--rate", 20), args.Contains("--ocsp"), Int("--ocsp-certificates", 400),
+            args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList());
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

@@ -36,10 +36,32 @@ internal static class LoadRun
             return response.StatusCode == HttpStatusCode.OK ? null : $"{(int)response.StatusCode}";
         });
 
-    private static async Task<RunResult> RunAsync(AppUnderTest server, int connections, TimeSpan duration, bool newConnectionPerRequest,
+    /// <summary>
+    /// RFC 6960 A.1 GETs on the Public endpoint, cycling through the fleet's certificates; each answer must carry the
+    /// status the fleet expects (good, or revoked).
+    /// </summary>
+    public static Task<RunResult> OcspGetAsync(AppUnderTest server, OcspFleet fleet, int connections, TimeSpan duration)
+    {
+        long next = 0;
+        return RunAsync(server.CreatePublicClients(connections), connections, duration, async (client, _) =>
+        {
+            var i = (int)(Interlocked.Increment(ref next) % fleet.Paths.Count);
+            using var response = await client.GetAsync(fleet.Paths[i]);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            if (response.StatusCode != HttpStatusCode.OK)
+                return $"{(int)response.StatusCode}";
+            var status = OcspFleet.StatusOf(body);
+            return status == (fleet.Revoked[i] ? 1 : 0) ? null : $"certificate {i}: certStatus {status}, expected {(fleet.Revoked[i] ? "revoked" : "good")}";
+        });
+    }
+
+    private static Task<RunResult> RunAsync(AppUnderTest server, int connections, TimeSpan duration, bool newConnectionPerRequest,
+        Func<HttpClient, int, Task<string?>> send) =>
+        RunAsync(server.CreateClients(connections, newConnectionPerRequest), connections, duration, send);
+
+    private static async Task<RunResult> RunAsync(IReadOnlyList<HttpClient> clients, int connections, TimeSpan duration,
         Func<HttpClient, int, Task<string?>> send)
     {
-        var clients = server.CreateClients(connections, newConnectionPerRequest);
         HttpClient ClientOf(int loop) => clients[loop % clients.Count];
         // Warm-up: open the connections and JIT the paths before the clock starts.
         await Task.WhenAll(Enumerable.Range(0, connections).Select(i => send(ClientOf(i), i)));

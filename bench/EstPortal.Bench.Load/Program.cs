@@ -22,10 +22,10 @@ Console.WriteLine(options.Postgres is null
 var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances);
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, options.AppSettings);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
-var csrs = CsrPool.Generate(options.CsrCount, server.Devices.Select(d => d.Name).ToList());
+var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount, server.Devices.Select(d => d.Name).ToList());
 if (options.Flood > 0)
 {
     if (options.WarmupSeconds > 0)
@@ -34,6 +34,18 @@ if (options.Flood > 0)
         Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments, not measured");
     }
     await FloodRun.RunAsync(server, csrs, options);
+    return;
+}
+if (options.Ocsp)
+{
+    // Only OCSP: relying parties asking about a fleet's certificates, a quarter of them revoked (ADR 00XX).
+    var fleet = await OcspFleet.CreateAsync(server, csrs, options.OcspCertificates, options.OcspCertificates / 4);
+    Console.WriteLine($"ocsp: {options.OcspCertificates} certificates enrolled, {options.OcspCertificates / 4} revoked (one UPDATE in the database)");
+    if (options.WarmupSeconds > 0)
+        await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds));
+    var start = server.Sample();
+    var ocsp = await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.Seconds));
+    Report.Print("ocsp GET (plain HTTP, good and revoked serials)", ocsp, start, server.Sample(), null);
     return;
 }
 if (options.WarmupSeconds > 0)

@@ -1,4 +1,4 @@
-using System.Threading.RateLimiting;
+using EstPortal.Est;
 using EstPortal.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,31 +11,18 @@ namespace EstPortal.DeviceAuth;
 /// </summary>
 public sealed class CredentialRateLimit : IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _perCredential;
+    private readonly PerMinuteLimit? _perCredential;
 
     public CredentialRateLimit(IOptions<EstPortalOptions> options)
     {
         var limits = options.Value.RateLimiting;
         if (!limits.Enabled)
             return;
-        _perCredential = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.PerCredentialPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+        _perCredential = new PerMinuteLimit(limits.PerCredentialPerMinute);
     }
 
     /// <summary>Null when the caller may go on; otherwise the seconds until it may try again.</summary>
-    public int? RetryAfterSeconds(EstCaller caller)
-    {
-        if (_perCredential is null)
-            return null;
-        using var lease = _perCredential.AttemptAcquire(caller.Actor);
-        if (lease.IsAcquired)
-            return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-    }
+    public int? RetryAfterSeconds(EstCaller caller) => _perCredential?.Refuse(caller.Actor);
 
     public void Dispose() => _perCredential?.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using EstPortal.Audit;
 using EstPortal.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace EstPortal.Est;
 /// </summary>
 internal sealed class EstRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string>? _perAddress;
+    private readonly PerMinuteLimit? _perAddress;
     private readonly RefusalTally _refusals;
 
     public EstRateLimiter(IOptions<EstPortalOptions> options, RefusalTally refusals)
@@ -22,12 +21,7 @@ internal sealed class EstRateLimiter : IDisposable
         var limits = options.Value.RateLimiting;
         if (!limits.Enabled)
             return;
-        _perAddress = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limits.PerClientIpPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
+        _perAddress = new PerMinuteLimit(limits.PerClientIpPerMinute);
     }
 
     /// <summary>Null when the request may go on; otherwise the 429 answer.</summary>
@@ -35,12 +29,10 @@ internal sealed class EstRateLimiter : IDisposable
     {
         if (_perAddress is null)
             return null;
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        using var lease = _perAddress.AttemptAcquire(address);
-        if (lease.IsAcquired)
+        var address = PerMinuteLimit.AddressOf(context);
+        if (_perAddress.Refuse(address) is not { } retryAfter)
             return null;
         _refusals.Count(address, "too many requests from this address");
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
         return EstResults.TooManyRequests("too many requests from this address", retryAfter);
     }
 

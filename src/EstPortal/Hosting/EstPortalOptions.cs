@@ -52,6 +52,8 @@ public sealed class EstPortalOptions
 /// <summary>
 /// <c>EstPortal:RateLimiting</c> (ADR 0005): before authentication only per client address; failed authentication per
 /// (address, user name); after authentication per credential. A stranger can therefore spend only their own budget.
+/// OCSP requests are counted per client address apart, so a relying party's OCSP checks never spend the EST budget of
+/// devices behind the same address.
 /// </summary>
 public sealed class RateLimitingOptions
 {
@@ -65,6 +67,9 @@ public sealed class RateLimitingOptions
 
     /// <summary>Failed authentications per (client address, Basic user name or bearer) before that pair is refused for the rest of the minute.</summary>
     public int FailedAuthenticationsPerMinute { get; set; } = 10;
+
+    /// <summary>OCSP requests per client address, on the Public and the EST endpoint.</summary>
+    public int OcspPerClientIpPerMinute { get; set; } = 6000;
 }
 
 /// <summary><c>EstPortal:Portal</c>: how operators sign in to the portal.</summary>
@@ -97,7 +102,7 @@ internal sealed class EstPortalOptionsValidator : IValidateOptions<EstPortalOpti
         if (options.PendingRetryAfterSeconds is < 1 or > 86400)
             failures.Add("EstPortal:PendingRetryAfterSeconds must be between 1 and 86400.");
         if (options.RateLimiting.PerClientIpPerMinute < 1 || options.RateLimiting.PerCredentialPerMinute < 1
-            || options.RateLimiting.FailedAuthenticationsPerMinute < 1)
+            || options.RateLimiting.FailedAuthenticationsPerMinute < 1 || options.RateLimiting.OcspPerClientIpPerMinute < 1)
             failures.Add("EstPortal:RateLimiting limits must be at least 1 per minute.");
         if (options.FirstChallenge is not ("Basic" or "Bearer"))
             failures.Add($"EstPortal:FirstChallenge must be Basic or Bearer, not '{options.FirstChallenge}'.");

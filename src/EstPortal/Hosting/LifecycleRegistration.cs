@@ -26,9 +26,16 @@ internal static class LifecycleRegistration
         services.AddSingleton<CrlRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());
 
-        services.AddSingleton(sp => new OcspResponder(sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<RevocationPublishingOptions>>().Value.Ocsp.ValidityMinutes)));
+        services.AddSingleton(sp =>
+        {
+            var ocsp = sp.GetRequiredService<IOptions<RevocationPublishingOptions>>().Value.Ocsp;
+            return new OcspResponder(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(ocsp.ValidityMinutes), ocsp.MaxCertIdsPerRequest);
+        });
         services.AddSingleton<CertificateStatusLookup>();
+        services.AddSingleton<RevocationVersion>();
+        services.AddSingleton<OcspAnswerCache>();
+        services.AddSingleton<OcspMetrics>();
+        services.AddSingleton<OcspRateLimiter>();
         services.AddSingleton<OcspService>();
         services.AddSingleton<IssuedCertificateList>();
         return services;

@@ -49,6 +49,15 @@ public sealed class OcspOptions
 {
     /// <summary>nextUpdate − thisUpdate of each OCSP answer (RFC 6960 §4.2.2.1), also its HTTP max-age (RFC 5019 §6.2).</summary>
     public int ValidityMinutes { get; set; } = 60;
+
+    /// <summary>More CertIDs than this in one request are answered malformedRequest (ADR 00XX).</summary>
+    public int MaxCertIdsPerRequest { get; set; } = Pki.OcspResponder.DefaultMaxCertIds;
+
+    /// <summary>
+    /// Memory for signed single-certificate answers kept until the certificate's status changes (ADR 00XX); 0 signs
+    /// every answer afresh.
+    /// </summary>
+    public int CacheMegabytes { get; set; } = 32;
 }
 
 internal sealed class RevocationPublishingOptionsValidator : IValidateOptions<RevocationPublishingOptions>
@@ -74,6 +83,10 @@ internal sealed class RevocationPublishingOptionsValidator : IValidateOptions<Re
             failures.Add("EstPortal:Crl:RefreshBeforeHours must be at least 1 and less than EstPortal:Crl:ValidityHours.");
         if (options.Ocsp.ValidityMinutes is < 1 or > 7 * 24 * 60)
             failures.Add("EstPortal:Ocsp:ValidityMinutes must be between 1 and 10080.");
+        if (options.Ocsp.MaxCertIdsPerRequest is < 1 or > 100)
+            failures.Add("EstPortal:Ocsp:MaxCertIdsPerRequest must be between 1 and 100.");
+        if (options.Ocsp.CacheMegabytes is < 0 or > 4096)
+            failures.Add("EstPortal:Ocsp:CacheMegabytes must be between 0 (no cache) and 4096.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -13,8 +13,11 @@ internal static class OcspEndpoint
     /// <summary>A request for a handful of certificates is a few hundred octets; anything near this is not OCSP.</summary>
     public const int MaxRequestBytes = 16 * 1024;
 
-    public static async Task<IResult> PostAsync(HttpContext context, OcspService ocsp, TimeProvider time)
+    public static async Task<IResult> PostAsync(HttpContext context, OcspService ocsp, OcspRateLimiter limiter, TimeProvider time)
     {
+        if (limiter.Check(context) is { } refused)
+            return refused;
+
         // RFC 6960 A.1: the POST body is the DER request, typed application/ocsp-request. A missing type is tolerated
         // (some embedded clients omit it); a different one is a different protocol.
         var contentType = context.Request.ContentType;
@@ -30,8 +33,11 @@ internal static class OcspEndpoint
         return Answer(await ocsp.AnswerAsync(body, context.RequestAborted), context.Response, time, cacheable: false);
     }
 
-    public static async Task<IResult> GetAsync(HttpContext context, string? request, OcspService ocsp, TimeProvider time)
+    public static async Task<IResult> GetAsync(HttpContext context, string? request, OcspService ocsp, OcspRateLimiter limiter, TimeProvider time)
     {
+        if (limiter.Check(context) is { } refused)
+            return refused;
+
         // RFC 6960 A.1: GET {url}/{url-encoding of base64 encoding of the DER request}. Undecodable input is a
         // malformed request, answered in OCSP terms (RFC 6960 §2.3) like a bad POST body.
         if (!OcspGetRequest.TryDecode(request, out var der))

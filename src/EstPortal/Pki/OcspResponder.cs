@@ -18,17 +18,31 @@ public sealed class OcspResponder
     /// <summary>How long a client may rely on (and an HTTP cache may keep) an answer unless configured otherwise.</summary>
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// CertIDs one request may list unless configured otherwise. RFC 5019 §2.1.1 clients send exactly one, OpenSSL sends
+    /// one per -cert/-serial; ten covers a client that checks a whole chain at once. Each CertID costs a status lookup
+    /// and about a hundred octets of signed answer, so without a bound a 16 KiB request could ask for some two hundred.
+    /// </summary>
+    public const int DefaultMaxCertIds = 10;
+
     private readonly TimeProvider _time;
     private readonly TimeSpan _validity;
+    private readonly int _maxCertIds;
 
     /// <param name="validity">nextUpdate − thisUpdate of every answer (RFC 6960 §4.2.2.1).</param>
-    public OcspResponder(TimeProvider time, TimeSpan validity)
+    /// <param name="maxCertIds">More CertIDs than this in one request are answered malformedRequest.</param>
+    public OcspResponder(TimeProvider time, TimeSpan validity, int maxCertIds = DefaultMaxCertIds)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCertIds, 1);
         _time = time;
         _validity = validity;
+        _maxCertIds = maxCertIds;
     }
+
+    /// <summary>nextUpdate − thisUpdate of every answer.</summary>
+    public TimeSpan Validity => _validity;
 
     /// <summary>
     /// Answers one OCSPRequest. Malformed input never throws: it yields malformedRequest (RFC 6960 §2.3).
@@ -45,52 +59,69 @@ public sealed class OcspResponder
         Func<CertificateIdentifier, CertificateStatusInfo> lookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
-        var plan = Plan(requestDer, issuers);
-        if (plan.Failure is not null)
+        var question = Read(requestDer, issuers);
+        if (question.Failure is not null)
         {
-            return plan.Failure;
+            return question.Failure;
         }
 
-        return Sign(plan, plan.Matched.Select(m => plan.Answers(m) ? lookup(plan.IdentifierOf(m)) : CertificateStatusInfo.Unknown).ToList());
+        return Sign(question, question.Matched.Select(m => question.Answers(m) ? lookup(question.IdentifierOf(m)) : CertificateStatusInfo.Unknown).ToList());
     }
 
     /// <summary>
     /// As <see cref="Respond"/>, for a revocation store reached asynchronously (a database); lookups run one after
     /// another, in request order.
     /// </summary>
-    public async Task<OcspResponderResult> RespondAsync(
+    public Task<OcspResponderResult> RespondAsync(
         byte[] requestDer,
         IReadOnlyCollection<ICaSigner> issuers,
         Func<CertificateIdentifier, CancellationToken, Task<CertificateStatusInfo>> lookup,
+        CancellationToken cancellationToken) =>
+        RespondAsync(Read(requestDer, issuers), lookup, cancellationToken);
+
+    /// <summary>Answers a request already <see cref="Read"/>: its failure as is, otherwise the looked-up statuses, signed.</summary>
+    public async Task<OcspResponderResult> RespondAsync(
+        OcspQuestion question,
+        Func<CertificateIdentifier, CancellationToken, Task<CertificateStatusInfo>> lookup,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(question);
         ArgumentNullException.ThrowIfNull(lookup);
-        var plan = Plan(requestDer, issuers);
-        if (plan.Failure is not null)
+        if (question.Failure is not null)
         {
-            return plan.Failure;
+            return question.Failure;
         }
 
-        var statuses = new List<CertificateStatusInfo>(plan.Matched.Count);
-        foreach (var matched in plan.Matched)
+        var statuses = new List<CertificateStatusInfo>(question.Matched.Count);
+        foreach (var matched in question.Matched)
         {
-            statuses.Add(plan.Answers(matched) ? await lookup(plan.IdentifierOf(matched), cancellationToken) : CertificateStatusInfo.Unknown);
+            statuses.Add(question.Answers(matched) ? await lookup(question.IdentifierOf(matched), cancellationToken) : CertificateStatusInfo.Unknown);
         }
 
-        return Sign(plan, statuses);
+        return Sign(question, statuses);
     }
 
-    private static ResponsePlan Plan(byte[] requestDer, IReadOnlyCollection<ICaSigner> issuers)
+    /// <summary>Decodes a request and matches its CertIDs to <paramref name="issuers"/>; no lookup, no signature.</summary>
+    public OcspQuestion Read(byte[] requestDer, IReadOnlyCollection<ICaSigner> issuers)
     {
         ArgumentNullException.ThrowIfNull(requestDer);
         ArgumentNullException.ThrowIfNull(issuers);
 
         if (OcspRequestParser.TryParse(requestDer, out var error) is not { } request)
         {
-            return ResponsePlan.Failed(Failure(OcspResponseStatus.MalformedRequest, error));
+            return OcspQuestion.Failed(Failure(OcspResponseStatus.MalformedRequest, error));
         }
 
-        var matched = request.CertIds.Select(id => new MatchedId(id, OcspIssuerMatcher.Find(id, issuers))).ToList();
+        // RFC 6960 §4.1.1 lets requestList be any length; this responder bounds it (see DefaultMaxCertIds). Of the
+        // statuses RFC 6960 §2.3 defines, malformedRequest is the one that tells the client its request, not the
+        // responder, is at fault; tryLater would invite the same request again.
+        if (request.CertIds.Count > _maxCertIds)
+        {
+            return OcspQuestion.Failed(Failure(OcspResponseStatus.MalformedRequest,
+                $"the request lists {request.CertIds.Count} certificates; this responder answers at most {_maxCertIds} per request"));
+        }
+
+        var matched = request.CertIds.Select(id => new MatchedCertId(id, OcspIssuerMatcher.Find(id, issuers))).ToList();
 
         // One key signs the whole response, and only the issuing CA's key is authoritative for its certificates
         // (RFC 6960 §4.2.2.2). With no CertID naming a CA of ours there is no key that could sign a response the
@@ -99,25 +130,25 @@ public sealed class OcspResponder
         // for an unrecognized issuer, would fail signature checks for exactly that reason.)
         var signer = matched.Select(m => m.Ca).FirstOrDefault(ca => ca is not null);
         return signer is null
-            ? ResponsePlan.Failed(Failure(OcspResponseStatus.Unauthorized, "no certificate in the request was issued by a CA this responder serves"))
-            : new ResponsePlan(request, matched, signer, null);
+            ? OcspQuestion.Failed(Failure(OcspResponseStatus.Unauthorized, "no certificate in the request was issued by a CA this responder serves"))
+            : OcspQuestion.Answerable(request, matched, signer);
     }
 
-    private OcspResponderResult Sign(ResponsePlan plan, IReadOnlyList<CertificateStatusInfo> statuses)
+    private OcspResponderResult Sign(OcspQuestion question, IReadOnlyList<CertificateStatusInfo> statuses)
     {
-        var signer = plan.Signer!;
+        var signer = question.Signer!;
         var now = CertificateTimes.TruncateToSeconds(_time.GetUtcNow());
         var nextUpdate = now + _validity;
         var generator = new BasicOcspRespGenerator(ResponderIdByKey(signer));
-        for (var i = 0; i < plan.Matched.Count; i++)
+        for (var i = 0; i < question.Matched.Count; i++)
         {
             // A CertID for another issuer (unrecognized, or another of our CAs whose key is not signing this response)
             // is answered "unknown": RFC 6960 §2.2, the responder does not know about that certificate.
             // The request's CertID is echoed as is, so the client matches it byte for byte whichever hash it chose.
-            generator.AddResponse(plan.Matched[i].Id, ToBouncyCastle(statuses[i]), now.UtcDateTime, nextUpdate.UtcDateTime, null);
+            generator.AddResponse(question.Matched[i].Id, ToBouncyCastle(statuses[i]), now.UtcDateTime, nextUpdate.UtcDateTime, null);
         }
 
-        if (plan.Request!.Nonce is { } nonce)
+        if (question.Request!.Nonce is { } nonce)
         {
             // RFC 6960 §4.4.1: the nonce cryptographically binds the response to this request; return it unchanged.
             var extensions = new X509ExtensionsGenerator();
@@ -133,19 +164,6 @@ public sealed class OcspResponder
             now.UtcDateTime);
         var response = new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic);
         return new OcspResponderResult(OcspResponseStatus.Successful, response.GetEncoded(), nextUpdate);
-    }
-
-    private sealed record MatchedId(CertificateID Id, ICaSigner? Ca);
-
-    /// <summary>A decoded request with the CA that will sign its answer, or the unsuccessful answer to send instead.</summary>
-    private sealed record ResponsePlan(ParsedOcspRequest? Request, IReadOnlyList<MatchedId> Matched, ICaSigner? Signer, OcspResponderResult? Failure)
-    {
-        public static ResponsePlan Failed(OcspResponderResult failure) => new(null, [], null, failure);
-
-        /// <summary>Only the signing CA's own certificates are looked up; see <see cref="Sign"/>.</summary>
-        public bool Answers(MatchedId matched) => ReferenceEquals(matched.Ca, Signer);
-
-        public CertificateIdentifier IdentifierOf(MatchedId matched) => new(Signer!, matched.Id.SerialNumber.ToByteArray());
     }
 
     /// <summary>

@@ -188,6 +188,38 @@ public sealed class OcspResponderTests : IDisposable
         Assert.Empty(_lookups);
     }
 
+    [Fact]
+    public void Respond_MoreCertIdsThanTheLimit_IsMalformedWithoutAnyLookup_TheLimitItselfIsAnswered()
+    {
+        var responder = new OcspResponder(_clock, Validity, maxCertIds: 3);
+        IEnumerable<CertificateID> Ids(int count) => Enumerable.Range(1, count).Select(i => CertId(_ca.Certificate, [0x10, (byte)i]));
+
+        var tooMany = responder.Respond(Build(Ids(4)), [_ca], Lookup(CertificateStatusInfo.Good));
+        Assert.Empty(_lookups);
+        var atLimit = responder.Respond(Build(Ids(3)), [_ca], Lookup(CertificateStatusInfo.Good));
+
+        Assert.Equal(OcspResponseStatus.MalformedRequest, tooMany.Status);
+        Assert.Equal(OcspRespStatus.MalformedRequest, new OcspResp(tooMany.ResponseDer).Status);
+        Assert.Contains("at most 3", tooMany.Detail);
+        Assert.Equal(3, VerifiedBasic(atLimit.ResponseDer, _ca.Certificate).Responses.Length);
+    }
+
+    [Fact]
+    public void Read_Keepable_OnlyOneCertIdWithoutNonce()
+    {
+        var single = _responder.Read(Build(_ca.Certificate, _serial), [_ca]);
+        var withNonce = _responder.Read(Build(_ca.Certificate, _serial, nonce: [1, 2, 3]), [_ca]);
+        var two = _responder.Read(Build([CertId(_ca.Certificate, _serial), CertId(_ca.Certificate, [0x01])]), [_ca]);
+        var foreign = _responder.Read(Build(_ca.Certificate, _serial), []);
+
+        Assert.True(single.Keepable);
+        // RFC 8954: the nonce must come back in a signature made for this request.
+        Assert.False(withNonce.Keepable);
+        Assert.False(two.Keepable);
+        Assert.False(foreign.Keepable);
+        Assert.Empty(_lookups);
+    }
+
     public static TheoryData<byte[]> MalformedRequests => new()
     {
         Array.Empty<byte>(),

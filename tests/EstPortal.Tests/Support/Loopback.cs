@@ -80,6 +80,17 @@ public static class Loopback
         }
     }
 
+    /// <summary>
+    /// A plain-HTTP client whose connections leave from <paramref name="localAddress"/>: every 127.x.y.z is loopback on
+    /// Linux, so a test can be a second client address (as `curl --interface 127.0.0.2` would) to a server on 127.0.0.1.
+    /// </summary>
+    public static HttpClient PlainHttpClientFrom(string localAddress, string baseUrl)
+    {
+        var local = IPAddress.Parse(localAddress);
+        var handler = new SocketsHttpHandler { ConnectCallback = (context, cancellationToken) => ConnectFromAsync(local, context.DnsEndPoint, cancellationToken) };
+        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
     /// <summary>True when <paramref name="certificate"/> chains to <paramref name="root"/> alone (no system roots, no revocation check).</summary>
     public static bool ChainsTo(X509Certificate2 root, X509Certificate2 certificate)
     {

@@ -1,0 +1,23 @@
+using EstPortal.Hosting;
+
+namespace EstPortal.Lifecycle;
+
+/// <summary>
+/// A value that changes whenever a certificate's revocation changes, so <see cref="OcspAnswerCache"/> can keep signed
+/// answers until then. On SQLite it is the one row of the RevocationVersion table, which a trigger on
+/// <c>UPDATE OF "RevokedAt"</c> of IssuedCertificates advances (migration RevocationVersion): every revocation counts,
+/// whoever commits it (the portal, the admin command in another process, hand-written SQL), and issuing does not, so
+/// enrollments neither pay for a trigger nor drop the cache. Null on PostgreSQL, where OCSP answers are not kept
+/// (ADR 00XX).
+/// </summary>
+public sealed class RevocationVersion : IDisposable
+{
+    private readonly SqliteVersionRow? _sqlite;
+
+    public RevocationVersion(DatabaseConnection database) => _sqlite = SqliteVersionRow.For(database, "RevocationVersion");
+
+    /// <summary>Read it <em>before</em> reading the status it is to guard.</summary>
+    public long? Current() => _sqlite?.Read();
+
+    public void Dispose() => _sqlite?.Dispose();
+}
