@@ -28,7 +28,7 @@ public sealed class PendingBindsCsrMigrationTests
         await using var host = await EstPortalHost.StartAsync(provider);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var approvedCsr = TestCsr.Create("CN=upgraded-ap1", key: key);
-        var device = await host.AddDeviceAsync("upgraded-ap1");
+        var device = await host.AddDeviceAsync("upgraded-ap1", @"dns:.*\.plant\.example");
         await host.AddProfileAsync("upgraded-approval", "upgraded-approval", requiresApproval: true);
         using var client = host.CreateEstClient();
         using (var held = await PostAsync(client, Path, approvedCsr.Base64, Basic(device.Name, device.Secret)))
@@ -51,7 +51,7 @@ public sealed class PendingBindsCsrMigrationTests
 
         await using (var db = await contexts.CreateDbContextAsync())
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(approvedCsr.Der)), (await db.PendingEnrollments.SingleAsync()).CsrSha256);
-        using (var swapped = await PostAsync(client, Path, TestCsr.Create("CN=someone-else", ["bank.example"], key).Base64, Basic(device.Name, device.Secret)))
+        using (var swapped = await PostAsync(client, Path, TestCsr.Create("CN=upgraded-ap1", ["bank.plant.example"], key).Base64, Basic(device.Name, device.Secret)))
             Assert.Equal(HttpStatusCode.Accepted, swapped.StatusCode);
         using var retry = await PostAsync(client, Path, approvedCsr.Base64, Basic(device.Name, device.Secret));
         Assert.Equal("CN=upgraded-ap1", (await EstResponses.ReadIssuedCertificateAsync(retry)).Subject);

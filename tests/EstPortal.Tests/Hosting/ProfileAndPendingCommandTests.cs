@@ -71,7 +71,7 @@ public sealed class ProfileAndPendingCommandTests(SharedCliDataDirectory shared)
         try
         {
             Assert.Equal(0, (await EstPortalCli.RunAsync(dataDirectory, "profile", "add", "held", "--label", "held", "--require-approval")).ExitCode);
-            var secret = (await EstPortalCli.RunAsync(dataDirectory, "device", "add", "held-device")).LastLine;
+            var secret = (await EstPortalCli.RunAsync(dataDirectory, "device", "add", "held-device", "--san", @"dns:{device}\.plant\.example")).LastLine;
             using var host = EstPortalHost.Create(dataDirectory);
             host.KeepDataDirectory = true;
             await host.InitializeAsync();

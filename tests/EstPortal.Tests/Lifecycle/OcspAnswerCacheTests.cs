@@ -16,8 +16,21 @@ namespace EstPortal.Tests.Lifecycle;
 /// and a revocation — through the admin service, or by the admin command in another process — is answered "revoked"
 /// on the very next request, by `openssl ocsp` against the real server.
 /// </summary>
-public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<EstPortalHost>
+public sealed class OcspAnswerCacheTests(OcspAnswerCacheTests.MeteredHost fixture) : IClassFixture<OcspAnswerCacheTests.MeteredHost>
 {
+    private EstPortalHost host => fixture.Host;
+
+    /// <summary>The app with its management endpoint on (plain HTTP, as on an internal address), where /metrics lives.</summary>
+    public sealed class MeteredHost : IAsyncLifetime
+    {
+        public string ManagementUrl { get; } = $"http://127.0.0.1:{Loopback.FreePort()}";
+        public EstPortalHost Host { get; }
+
+        public MeteredHost() => Host = EstPortalHost.Create(extraSettings: new() { ["Kestrel:Endpoints:Management:Url"] = ManagementUrl });
+
+        public Task InitializeAsync() => Host.InitializeAsync();
+        public Task DisposeAsync() => Host.DisposeAsync();
+    }
     private string OcspUrl => host.PublicUrl + "/ocsp";
 
     [RequiresToolFact("openssl")]
@@ -100,11 +113,11 @@ public sealed class OcspAnswerCacheTests(EstPortalHost host) : IClassFixture<Est
         Assert.IsType<RevokedStatus>((await AskAsync()).GetCertStatus());
     }
 
-    /// <summary>What a Prometheus scrape of the portal endpoint shows as OCSP answers served without a new signature.</summary>
+    /// <summary>What a Prometheus scrape of the management endpoint shows as OCSP answers served without a new signature.</summary>
     private async Task<double> KeptAnswersAsync()
     {
-        using var portal = host.CreateClient(host.PortalUrl);
-        var text = await portal.GetStringAsync("/metrics");
+        using var management = new HttpClient { BaseAddress = new Uri(fixture.ManagementUrl) };
+        var text = await management.GetStringAsync("/metrics");
         return PrometheusText.Values(text, "estportal_ocsp_answers_total", ("answer", "kept")).Sum();
     }
 
