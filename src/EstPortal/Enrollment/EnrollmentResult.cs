@@ -18,6 +18,8 @@ public enum EnrollmentFailure
     Unauthenticated,
     /// <summary>A recognised caller that may not have this: 403.</summary>
     Forbidden,
+    /// <summary>The CA cannot sign right now (its HSM is unavailable): 503 with Retry-After; the same request works later.</summary>
+    Unavailable,
 }
 
 /// <summary>The private key the server generated (RFC 7030 §4.4.2): PKCS#8, or CMS when it is encrypted to the client.</summary>
@@ -34,8 +36,9 @@ public sealed record EnrollmentResult(
     int? RetryAfterSeconds = null,
     ServerGeneratedKey? Key = null)
 {
-    public bool IsPending => RetryAfterSeconds is not null;
+    public bool IsPending => RetryAfterSeconds is not null && Failure is null;
     public static EnrollmentResult Issued(byte[] certificateDer, ServerGeneratedKey? key = null) => new(certificateDer, null, null, Key: key);
     public static EnrollmentResult Pending(int retryAfterSeconds, string reason) => new(null, null, reason, retryAfterSeconds);
     public static EnrollmentResult Refused(EnrollmentFailure failure, string reason) => new(null, failure, reason);
+    public static EnrollmentResult Unavailable(int retryAfterSeconds, string reason) => new(null, EnrollmentFailure.Unavailable, reason, retryAfterSeconds);
 }

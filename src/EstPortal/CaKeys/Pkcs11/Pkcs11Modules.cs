@@ -1,0 +1,55 @@
+using Net.Pkcs11Interop.Common;
+using Net.Pkcs11Interop.HighLevelAPI;
+
+namespace EstPortal.CaKeys.Pkcs11;
+
+/// <summary>
+/// PKCS#11 modules loaded in this process. C_Initialize may run once per module per process (PKCS#11 v2.40 §5.4:
+/// a second call answers CKR_CRYPTOKI_ALREADY_INITIALIZED), so every user of one library path shares one loaded
+/// module, and the last one to let go finalizes it.
+/// </summary>
+internal static class Pkcs11Modules
+{
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, (IPkcs11Library Library, int Users)> Loaded = new(StringComparer.Ordinal);
+    private static readonly Pkcs11InteropFactories Factories = new();
+
+    public static IPkcs11Library Acquire(string libraryPath)
+    {
+        lock (Gate)
+        {
+            if (Loaded.TryGetValue(libraryPath, out var loaded))
+            {
+                Loaded[libraryPath] = (loaded.Library, loaded.Users + 1);
+                return loaded.Library;
+            }
+            // Multi-threaded: the module does its own locking (CKF_OS_LOCKING_OK), so sessions sign in parallel.
+            var library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, libraryPath, AppType.MultiThreaded);
+            Loaded[libraryPath] = (library, 1);
+            return library;
+        }
+    }
+
+    public static void Release(string libraryPath)
+    {
+        lock (Gate)
+        {
+            if (!Loaded.TryGetValue(libraryPath, out var loaded))
+                return;
+            if (loaded.Users > 1)
+            {
+                Loaded[libraryPath] = (loaded.Library, loaded.Users - 1);
+                return;
+            }
+            Loaded.Remove(libraryPath);
+            try
+            {
+                loaded.Library.Dispose();
+            }
+            catch (Pkcs11Exception)
+            {
+                // Finalizing a module whose token vanished may fail; there is nothing left to release.
+            }
+        }
+    }
+}
