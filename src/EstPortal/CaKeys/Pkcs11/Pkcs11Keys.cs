@@ -52,6 +52,7 @@ internal static class Pkcs11Keys
             f.Create(CKA.CKA_EXTRACTABLE, false),
             f.Create(CKA.CKA_SIGN, true),
             f.Create(CKA.CKA_DECRYPT, false),
+            f.Create(CKA.CKA_UNWRAP, false),
             f.Create(CKA.CKA_LABEL, label),
             f.Create(CKA.CKA_ID, id),
         };

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
@@ -13,6 +14,16 @@ internal static class Pkcs11Modules
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, (IPkcs11Library Library, int Users)> Loaded = new(StringComparer.Ordinal);
     private static readonly Pkcs11InteropFactories Factories = new();
+
+    static Pkcs11Modules()
+    {
+        // Pkcs11Interop loads modules through dlopen from "libdl"; glibc 2.34+ ships only libdl.so.2 (the unversioned
+        // name comes with the -dev package), so point the import at the versioned library.
+        NativeLibrary.SetDllImportResolver(typeof(IPkcs11Library).Assembly, (name, assembly, path) =>
+            name == "libdl" && OperatingSystem.IsLinux() && NativeLibrary.TryLoad("libdl.so.2", assembly, path, out var handle)
+                ? handle
+                : IntPtr.Zero);
+    }
 
     public static IPkcs11Library Acquire(string libraryPath)
     {
