@@ -107,7 +107,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
         Assert.Equal(certificate.PublicKey.ExportSubjectPublicKeyInfo(), generated.ExportSubjectPublicKeyInfo());
     }
 
-    private static byte[] AsContentInfo(string contentType, byte[] content)
+    internal static byte[] AsContentInfo(string contentType, byte[] content)
     {
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -119,7 +119,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
         return writer.Encode();
     }
 
-    private static async Task<List<(string ContentType, string Body)>> ReadPartsAsync(HttpResponseMessage response)
+    internal static async Task<List<(string ContentType, string Body)>> ReadPartsAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {text}");
