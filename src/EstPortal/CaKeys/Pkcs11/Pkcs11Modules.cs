@@ -41,6 +41,32 @@ internal static class Pkcs11Modules
         }
     }
 
+    /// <summary>
+    /// Finalizes and initializes the module again, as a client library must after its HSM connection was lost (and
+    /// SoftHSM2 must to see a token directory that came back). Done once for all users: whoever still holds
+    /// <paramref name="stale"/> gets the module loaded in its place.
+    /// </summary>
+    public static IPkcs11Library Reload(string libraryPath, IPkcs11Library stale)
+    {
+        lock (Gate)
+        {
+            if (!Loaded.TryGetValue(libraryPath, out var loaded))
+                throw new InvalidOperationException($"the PKCS#11 module '{libraryPath}' is not loaded");
+            if (!ReferenceEquals(loaded.Library, stale))
+                return loaded.Library;
+            try
+            {
+                stale.Dispose();
+            }
+            catch (Pkcs11Exception)
+            {
+            }
+            var library = Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, libraryPath, AppType.MultiThreaded);
+            Loaded[libraryPath] = (library, loaded.Users);
+            return library;
+        }
+    }
+
     public static void Release(string libraryPath)
     {
         lock (Gate)

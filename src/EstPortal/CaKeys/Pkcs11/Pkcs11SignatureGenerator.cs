@@ -21,7 +21,7 @@ internal sealed class Pkcs11SignatureGenerator : X509SignatureGenerator
     private readonly PublicKey _publicKey;
     private readonly bool _isEc;
     private readonly X509SignatureGenerator _algorithmIdentifiers;
-    private IObjectHandle? _handle;
+    private (IObjectHandle Handle, int Generation)? _key;
 
     public Pkcs11SignatureGenerator(Pkcs11Token token, byte[] id, PublicKey publicKey)
     {
@@ -52,16 +52,21 @@ internal sealed class Pkcs11SignatureGenerator : X509SignatureGenerator
         var input = _isEc ? digest : DigestInfo(hashAlgorithm, digest);
         var signature = _token.Use(session =>
         {
-            var key = _handle ??= Pkcs11Keys.FindPrivateKey(session, _id)
-                ?? throw new Pkcs11TokenException($"the CA's private key (CKA_ID {Convert.ToHexString(_id)}) is not in token '{_token.Label}'");
+            var generation = _token.Generation;
+            if (_key is not { } known || known.Generation != generation)
+            {
+                var found = Pkcs11Keys.FindPrivateKey(session, _id)
+                    ?? throw new Pkcs11TokenException($"the CA's private key (CKA_ID {Convert.ToHexString(_id)}) is not in token '{_token.Label}'");
+                _key = known = (found, generation);
+            }
             try
             {
                 var mechanism = session.Factories.MechanismFactory.Create(_isEc ? CKM.CKM_ECDSA : CKM.CKM_RSA_PKCS);
-                return session.Sign(mechanism, key, input);
+                return session.Sign(mechanism, known.Handle, input);
             }
             catch (Pkcs11Exception)
             {
-                _handle = null;
+                _key = null;
                 throw;
             }
         });

@@ -26,6 +26,8 @@ public sealed class Pkcs11Token : IDisposable
     private readonly Lock _gate = new();
     private IPkcs11Library? _library;
     private ISlot? _slot;
+    private bool _reload;
+    private int _generation;
     private int _failures;
     private DateTimeOffset _retryAt;
     private string? _outage;
@@ -39,6 +41,12 @@ public sealed class Pkcs11Token : IDisposable
     }
 
     public string Label => _options.TokenLabel ?? "";
+
+    /// <summary>
+    /// Changes whenever the module is initialized again; object handles from an earlier generation mean nothing (or
+    /// another object) now, so callers that cache a handle look the key up again.
+    /// </summary>
+    public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>Why the token is unusable right now (the last failure), or null when the last use worked.</summary>
     public string? Outage => Volatile.Read(ref _outage);
@@ -85,8 +93,9 @@ public sealed class Pkcs11Token : IDisposable
                     if (session is not null)
                         Close(session);
                     // A closed session, a logged-out user or a token that went away: forget every session and the slot,
-                    // so the retry (and later attempts) open, find and log in afresh.
-                    Reset();
+                    // so the retry opens, finds and logs in afresh. If that fails too, the next attempt also
+                    // initializes the module again (a lost HSM connection, a token that was removed and put back).
+                    Reset(reload: attempt > 0);
                     if (attempt == 0 && !IsPermanent(ex))
                         continue;
                     throw Failed(ex);
@@ -107,7 +116,7 @@ public sealed class Pkcs11Token : IDisposable
 
     public void Dispose()
     {
-        Reset();
+        Reset(reload: false);
         lock (_gate)
         {
             if (_library is not null && _options.LibraryPath is { } path)
@@ -144,16 +153,23 @@ public sealed class Pkcs11Token : IDisposable
         {
             if (_slot is not null)
                 return _slot;
-            if (_library is null)
+            try
             {
-                try
+                if (_library is null)
                 {
                     _library = Pkcs11Modules.Acquire(_options.LibraryPath!);
                 }
-                catch (Exception ex) when (ex is not Pkcs11Exception)
+                else if (_reload)
                 {
-                    throw new Pkcs11TokenException($"the PKCS#11 module '{_options.LibraryPath}' (LibraryPath) cannot be loaded: {ex.Message}");
+                    _library = Pkcs11Modules.Reload(_options.LibraryPath!, _library);
+                    _generation++;
+                    _logger.LogInformation("Initialized the PKCS#11 module {Module} again to reach token {Token}", _options.LibraryPath, Label);
                 }
+                _reload = false;
+            }
+            catch (Exception ex) when (ex is not Pkcs11Exception)
+            {
+                throw new Pkcs11TokenException($"the PKCS#11 module '{_options.LibraryPath}' (LibraryPath) cannot be loaded: {ex.Message}");
             }
             foreach (var slot in _library.GetSlotList(SlotsType.WithTokenPresent))
             {
@@ -164,10 +180,13 @@ public sealed class Pkcs11Token : IDisposable
         }
     }
 
-    private void Reset()
+    private void Reset(bool reload)
     {
         lock (_gate)
+        {
             _slot = null;
+            _reload |= reload;
+        }
         while (_idle.TryTake(out var session))
             Close(session);
     }
