@@ -56,6 +56,9 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton<CaKeyProtector>();
         services.AddSingleton<ICaKeyBackend, SoftwareCaKeyBackend>();
+        services.AddOptions<EstPortal.CaKeys.Pkcs11.Pkcs11Options>();
+        services.AddSingleton<EstPortal.CaKeys.Pkcs11.Pkcs11Token>();
+        services.AddSingleton<ICaKeyBackend, EstPortal.CaKeys.Pkcs11.Pkcs11CaKeyBackend>();
         services.AddSingleton<CaKeyBackends>();
         services.AddSingleton<CertificateAuthorities>();
         services.AddSingleton<AuditLog>();

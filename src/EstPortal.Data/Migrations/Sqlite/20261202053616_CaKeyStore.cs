@@ -29,13 +29,10 @@ namespace EstPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "KeyReference",
-                table: "CertificateAuthorities");
-
-            migrationBuilder.DropColumn(
-                name: "KeyStore",
-                table: "CertificateAuthorities");
+            // SQLite's own DROP COLUMN (3.35+) instead of EF's table rebuild, which would drop the ConfigurationVersion
+            // triggers on CertificateAuthorities.
+            migrationBuilder.Sql("ALTER TABLE \"CertificateAuthorities\" DROP COLUMN \"KeyReference\";");
+            migrationBuilder.Sql("ALTER TABLE \"CertificateAuthorities\" DROP COLUMN \"KeyStore\";");
         }
     }
 }
