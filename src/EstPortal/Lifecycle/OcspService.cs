@@ -20,6 +20,12 @@ public sealed class OcspService(CertificateAuthorities cas, CertificateStatusLoo
                 logger.LogInformation("OCSP request answered {Status}: {Detail}", result.Status, result.Detail);
             return result;
         }
+        catch (CaKeyUnavailableException ex)
+        {
+            // RFC 6960 §2.3: tryLater — the CA's key (in an HSM) cannot sign right now; the same request works later.
+            logger.LogWarning("OCSP request answered tryLater: {Reason}", ex.Message);
+            return Failure(OcspResponseStatus.TryLater, ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "OCSP request failed; answering internalError");
