@@ -46,7 +46,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
     }
 
-    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings)
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings, bool pkcs11 = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
@@ -54,12 +54,19 @@ internal sealed class AppUnderTest : IAsyncDisposable
         // SQLite: the admin commands and the one instance share the data directory (the database file is in it).
         // PostgreSQL: each instance has its own (for its TLS certificate); the database and key file are shared.
         string DataDirectoryOf(string part) => postgres is null ? dataDirectory : Path.Combine(dataDirectory, part);
-        string[] settings = [$"--EstPortal:DataDirectory={DataDirectoryOf("cli")}", .. database.Settings];
+        string[] hsm = pkcs11 ? SoftHsmBench.Prepare(dataDirectory) : [];
+        string[] settings = [$"--EstPortal:DataDirectory={DataDirectoryOf("cli")}", .. database.Settings, .. hsm];
 
         // Schema (PostgreSQL: the operator's `migrate` step), then devices with the app's own admin command.
         if (postgres is not null)
             await RunToEndAsync(appDll, ["migrate", .. settings]);
         var caPem = await RunToEndAsync(appDll, ["ca", "export", .. settings]);
+        if (pkcs11)
+        {
+            // The same key type as the default CA (EC P-256), generated in the token, behind the profile label "hsm".
+            await RunToEndAsync(appDll, ["ca", "create", "hsm", "--subject", "CN=Bench HSM CA", "--store", "pkcs11", .. settings]);
+            await RunToEndAsync(appDll, ["profile", "add", "hsm", "--label", SoftHsmBench.Label, "--ca", "hsm", .. settings]);
+        }
         var devices = new (string, string)[deviceCount];
         await Parallel.ForAsync(0, deviceCount, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
         {
@@ -73,7 +80,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         try
         {
             for (var i = 0; i < instances; i++)
-                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings]);
+                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings, .. hsm]);
             return server;
         }
         catch

@@ -10,7 +10,8 @@ internal sealed record RunResult(long Succeeded, long Failed, double Seconds, do
 /// <summary>N concurrent loops for a fixed time, each request timed.</summary>
 internal static class LoadRun
 {
-    public static Task<RunResult> EnrollAsync(AppUnderTest server, string[] csrs, int connections, TimeSpan duration, bool newConnectionPerRequest)
+    public static Task<RunResult> EnrollAsync(AppUnderTest server, string[] csrs, int connections, TimeSpan duration, bool newConnectionPerRequest,
+        string path = "/.well-known/est/simpleenroll")
     {
         long next = 0;
         return RunAsync(server, connections, duration, newConnectionPerRequest, async (client, _) =>
@@ -19,7 +20,7 @@ internal static class LoadRun
             var index = (int)(Interlocked.Increment(ref next) % csrs.Length);
             var device = server.Devices[index % server.Devices.Count];
             var csr = csrs[index];
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/.well-known/est/simpleenroll") { Content = new StringContent(csr, Encoding.ASCII) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(csr, Encoding.ASCII) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/pkcs10");
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{device.Name}:{device.Secret}")));
             using var response = await client.SendAsync(request);

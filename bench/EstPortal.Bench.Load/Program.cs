@@ -22,7 +22,7 @@ Console.WriteLine(options.Postgres is null
 var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, options.AppSettings);
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, options.AppSettings, options.Pkcs11);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount, server.Devices.Select(d => d.Name).ToList());
@@ -61,6 +61,18 @@ var before = server.Sample();
 var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
 var afterEnroll = server.Sample();
 Report.Print("simpleenroll (keep-alive)", enroll, before, afterEnroll, raw);
+
+if (options.Pkcs11)
+{
+    // The same run, the same devices and CSRs: only the CA key differs (software vs. SoftHSM2 through PKCS#11).
+    var hsmPath = $"/.well-known/est/{SoftHsmBench.Label}/simpleenroll";
+    if (options.WarmupSeconds > 0)
+        await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), newConnectionPerRequest: false, hsmPath);
+    var beforeHsm = server.Sample();
+    var hsmEnroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false, hsmPath);
+    afterEnroll = server.Sample();
+    Report.Print("simpleenroll, CA key in SoftHSM2 (keep-alive)", hsmEnroll, beforeHsm, afterEnroll, raw);
+}
 
 var cacerts = await LoadRun.CaCertsAsync(server, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
 var afterCacerts = server.Sample();

@@ -13,5 +13,8 @@ internal sealed class CertificateAuthorityConfiguration : IEntityTypeConfigurati
         builder.Property(ca => ca.Subject).HasMaxLength(1024);
         builder.Property(ca => ca.KeyAlgorithm).HasMaxLength(32);
         builder.Property(ca => ca.Sha256Thumbprint).HasMaxLength(64);
+        // Existing rows predate HSM keys: they are software keys.
+        builder.Property(ca => ca.KeyStore).HasMaxLength(16).HasDefaultValue("software");
+        builder.Property(ca => ca.KeyReference).HasMaxLength(512);
     }
 }

@@ -1,8 +1,9 @@
 namespace EstPortal.Data.Entities;
 
 /// <summary>
-/// A CA that issues device certificates. The private key is stored only as a Data Protection payload
-/// (<see cref="ProtectedPrivateKey"/>); nothing in the app ever decrypts it except the software signer.
+/// A CA that issues device certificates. Its key lives where <see cref="KeyStore"/> says: "software" keys are stored
+/// only as a Data Protection payload (<see cref="ProtectedPrivateKey"/>) that nothing but the software signer decrypts;
+/// "pkcs11" keys stay in an HSM token and the row holds only their <see cref="KeyReference"/>.
 /// </summary>
 public sealed class CertificateAuthority
 {
@@ -10,8 +11,12 @@ public sealed class CertificateAuthority
     public required string Name { get; set; }
     public required string Subject { get; set; }
     public required byte[] CertificateDer { get; set; }
-    /// <summary>PKCS#8 private key protected with ASP.NET Core Data Protection.</summary>
+    /// <summary>PKCS#8 private key protected with ASP.NET Core Data Protection; empty when the key is in an HSM.</summary>
     public required byte[] ProtectedPrivateKey { get; set; }
+    /// <summary>Which CA key backend holds the key: "software" or "pkcs11".</summary>
+    public string KeyStore { get; set; } = "software";
+    /// <summary>Where the key is in its store: a pkcs11: URI (RFC 7512) naming token, label and id; never a PIN.</summary>
+    public string? KeyReference { get; set; }
     public required string KeyAlgorithm { get; set; }
     public required string Sha256Thumbprint { get; set; }
     public DateTimeOffset NotBefore { get; set; }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using EstPortal.Audit;
+using EstPortal.CaKeys;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
@@ -10,23 +11,30 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Admin;
 
-/// <summary>What the portal's "New CA" form asks for. <see cref="IssuerId"/> null makes a self-signed root.</summary>
-public sealed record NewCaRequest(string Name, string Subject, CaKeyAlgorithm Algorithm, int ValidityDays, int? PathLength, Guid? IssuerId);
-
-/// <summary>An existing CA to import: PEM certificate (+ chain) and PEM key, or a PKCS#12 file.</summary>
-public sealed record CaImportRequest(string Name, string? CertificatePem, string? PrivateKeyPem, byte[]? Pkcs12, string? Password);
+/// <summary>
+/// What the portal's "New CA" form (and <c>ca create</c>) asks for. <see cref="IssuerId"/> null makes a self-signed root;
+/// <see cref="KeyStore"/> says where the new key is generated (<see cref="CaKeyStores"/>).
+/// </summary>
+public sealed record NewCaRequest(
+    string Name, string Subject, CaKeyAlgorithm Algorithm, int ValidityDays, int? PathLength, Guid? IssuerId, string KeyStore = CaKeyStores.Software);
 
 /// <summary>
-/// Creates (root or intermediate) and imports CAs for the portal. Key generation runs on the thread pool, so an RSA
-/// 4096 key does not block a Blazor circuit. Keys are stored only through <see cref="CaKeyProtector"/>, as
-/// <see cref="CertificateAuthorityAdmin.CreateRootAsync"/> does.
+/// An existing CA to import: PEM certificate (+ chain) and PEM key, or a PKCS#12 file, or — with
+/// <see cref="Pkcs11KeyLabel"/> — a PEM certificate whose key is already in the HSM token under that label.
+/// </summary>
+public sealed record CaImportRequest(string Name, string? CertificatePem, string? PrivateKeyPem, byte[]? Pkcs12, string? Password, string? Pkcs11KeyLabel = null);
+
+/// <summary>
+/// Creates (root or intermediate) and imports CAs for the portal and the CLI. Key generation runs on the thread pool,
+/// so an RSA 4096 key does not block a Blazor circuit. Keys are generated, protected and adopted only through
+/// <see cref="CaKeyBackends"/>.
 /// </summary>
 public sealed partial class CaProvisioning(
     IDbContextFactory<EstPortalDbContext> contexts,
     RootCaFactory roots,
     IntermediateCaFactory intermediates,
     CertificateAuthorities cas,
-    CaKeyProtector protector,
+    CaKeyBackends backends,
     AuditLog audit,
     TimeProvider time)
 {
@@ -70,29 +78,48 @@ public sealed partial class CaProvisioning(
                 return AdminResult<CertificateAuthority>.Fail($"CA '{issuer.Name}' is retired and signs nothing new.");
         }
 
+        if (backends.Unusable(request.KeyStore) is { } unusable)
+            return AdminResult<CertificateAuthority>.Fail($"The key cannot be generated there: {unusable}.");
+
         var validity = TimeSpan.FromDays(request.ValidityDays);
-        CreatedCa created;
+        NewCaKey key;
+        X509Certificate2 certificate;
         try
         {
-            // Off the caller's thread: an RSA 4096 key takes seconds.
-            created = await Task.Run(() => issuer is null
-                ? roots.CreateRoot(request.Subject, request.Algorithm, validity, request.PathLength)
-                : intermediates.CreateIntermediate(cas.GetSigner(issuer), request.Subject, request.Algorithm, validity, request.PathLength),
-                cancellationToken);
+            // Off the caller's thread: an RSA 4096 key takes seconds (in an HSM too).
+            (key, certificate) = await Task.Run(() =>
+            {
+                var generated = backends.Generate(request.KeyStore, request.Algorithm, request.Name);
+                try
+                {
+                    return (generated, issuer is null
+                        ? roots.CreateRoot(request.Subject, generated, validity, request.PathLength)
+                        : intermediates.CreateIntermediate(cas.GetSigner(issuer), request.Subject, generated, validity, request.PathLength));
+                }
+                catch
+                {
+                    Discard(generated);
+                    throw;
+                }
+            }, cancellationToken);
         }
-        catch (Exception ex) when (ex is IssuanceRefusedException or ArgumentException)
+        catch (Exception ex) when (ex is IssuanceRefusedException or ArgumentException or CaKeyUnavailableException)
         {
             return AdminResult<CertificateAuthority>.Fail(ex.Message);
         }
 
-        using (created.Certificate)
+        using (key)
+        using (certificate)
         {
             var kind = issuer is null ? "root" : $"intermediate under '{issuer.Name}'";
-            return await StoreAsync(request.Name, created.Certificate, created.Pkcs8PrivateKey, request.Algorithm.DisplayName(), issuer?.Id, chain: null,
+            var result = await StoreAsync(request.Name, certificate, key.Location, request.Algorithm.DisplayName(), issuer?.Id, chain: null,
                 imported: false, AuditEventTypes.CaCreated,
-                $"{kind} '{request.Name}': {created.Certificate.Subject} ({request.Algorithm.DisplayName()}), pathLen={request.PathLength?.ToString() ?? "none"}, " +
-                $"valid to {created.Certificate.NotAfter.ToUniversalTime():u}",
+                $"{kind} '{request.Name}': {certificate.Subject} ({request.Algorithm.DisplayName()}, key {CaKeyStores.Describe(request.KeyStore)}), " +
+                $"pathLen={request.PathLength?.ToString() ?? "none"}, valid to {certificate.NotAfter.ToUniversalTime():u}",
                 actor, cancellationToken);
+            if (!result.Succeeded)
+                Discard(key);
+            return result;
         }
     }
 
@@ -104,14 +131,19 @@ public sealed partial class CaProvisioning(
             return AdminResult<CertificateAuthority>.Fail($"A CA named '{request.Name}' already exists.");
 
         ImportedCa imported;
+        CaKeyLocation? location;
         try
         {
             var now = time.GetUtcNow();
-            imported = request.Pkcs12 is { } pkcs12
-                ? CaImport.FromPkcs12(pkcs12, request.Password, now)
+            imported = request.Pkcs11KeyLabel is not null ? CaImport.CertificateOnlyFromPem(request.CertificatePem ?? "", now)
+                : request.Pkcs12 is { } pkcs12 ? CaImport.FromPkcs12(pkcs12, request.Password, now)
                 : CaImport.FromPem(request.CertificatePem ?? "", request.PrivateKeyPem ?? "", request.Password, now);
+            // A key in the HSM is adopted where it is: found by label and proven to sign for this certificate.
+            location = request.Pkcs11KeyLabel is { } label
+                ? await Task.Run(() => backends.Adopt(CaKeyStores.Pkcs11, imported.Certificate, label), cancellationToken)
+                : null;
         }
-        catch (CaImportException ex)
+        catch (Exception ex) when (ex is CaImportException or CaKeyUnavailableException)
         {
             await audit.RecordAsync(new AuditRecord(AuditEventTypes.CaImported, false, actor, Reason: ex.Message, Details: $"import as '{request.Name}'"), cancellationToken);
             return AdminResult<CertificateAuthority>.Fail(ex.Message);
@@ -131,9 +163,9 @@ public sealed partial class CaProvisioning(
         var parentId = await FindIssuerIdAsync(imported.Certificate, cancellationToken);
         using (imported.Certificate)
         {
-            return await StoreAsync(request.Name, imported.Certificate, imported.Pkcs8PrivateKey, imported.KeyAlgorithm, parentId,
+            return await StoreAsync(request.Name, imported.Certificate, location ?? backends.ProtectImported(imported.Pkcs8PrivateKey), imported.KeyAlgorithm, parentId,
                 imported.Chain.Count == 0 ? null : CaImport.ConcatenateDer(imported.Chain), imported: true, AuditEventTypes.CaImported,
-                $"'{request.Name}': {imported.Certificate.Subject} ({imported.KeyAlgorithm}) from {(request.Pkcs12 is null ? "PEM" : "PKCS#12")}, " +
+                $"'{request.Name}': {imported.Certificate.Subject} ({imported.KeyAlgorithm}) from {(request.Pkcs11KeyLabel is { } l ? $"PEM, key '{l}' in the HSM" : request.Pkcs12 is null ? "PEM" : "PKCS#12")}, " +
                 $"SHA-256 {thumbprint}, {imported.Chain.Count} chain certificate(s)",
                 actor, cancellationToken);
         }
@@ -169,26 +201,18 @@ public sealed partial class CaProvisioning(
     }
 
     private async Task<AdminResult<CertificateAuthority>> StoreAsync(
-        string name, X509Certificate2 certificate, byte[] pkcs8, string keyAlgorithm, Guid? parentId, byte[]? chain, bool imported,
+        string name, X509Certificate2 certificate, CaKeyLocation key, string keyAlgorithm, Guid? parentId, byte[]? chain, bool imported,
         string eventType, string details, string actor, CancellationToken cancellationToken)
     {
-        byte[] protectedKey;
-        try
-        {
-            protectedKey = protector.Protect(pkcs8);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-
         var ca = new CertificateAuthority
         {
             Id = Guid.NewGuid(),
             Name = name,
             Subject = certificate.Subject,
             CertificateDer = certificate.RawData,
-            ProtectedPrivateKey = protectedKey,
+            ProtectedPrivateKey = key.ProtectedPrivateKey,
+            KeyStore = key.Store,
+            KeyReference = key.KeyReference,
             KeyAlgorithm = keyAlgorithm,
             Sha256Thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData)),
             NotBefore = certificate.NotBefore.ToUniversalTime(),
@@ -210,6 +234,19 @@ public sealed partial class CaProvisioning(
             return AdminResult<CertificateAuthority>.Fail($"A CA named '{name}' already exists.");
         }
         return AdminResult<CertificateAuthority>.Ok(ca);
+    }
+
+    /// <summary>A key generated for a CA that was not stored is removed again (an HSM would keep it forever).</summary>
+    private static void Discard(NewCaKey key)
+    {
+        try
+        {
+            key.Discard();
+        }
+        catch (CaKeyUnavailableException)
+        {
+            // The token went away meanwhile; an orphaned key object is harmless and visible with pkcs11-tool.
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]

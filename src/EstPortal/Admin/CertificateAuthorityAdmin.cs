@@ -1,4 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using EstPortal.Audit;
+using EstPortal.CaKeys;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
@@ -13,7 +15,7 @@ public sealed class CertificateAuthorityAdmin(
     RootCaFactory rootCaFactory,
     RootCaKeyRollover rollover,
     CertificateAuthorities cas,
-    CaKeyProtector protector,
+    CaKeyBackends backends,
     AuditLog audit,
     TimeProvider time)
 {
@@ -24,31 +26,23 @@ public sealed class CertificateAuthorityAdmin(
         string name, string subject, CaKeyAlgorithm algorithm, TimeSpan validity, bool makeDefault, string actor,
         CancellationToken cancellationToken = default)
     {
-        var created = rootCaFactory.CreateRoot(subject, algorithm, validity);
-        byte[] protectedKey;
-        try
-        {
-            protectedKey = protector.Protect(created.Pkcs8PrivateKey);
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(created.Pkcs8PrivateKey);
-        }
-
+        using var key = backends.Generate(CaKeyStores.Software, algorithm, name);
+        using var certificate = rootCaFactory.CreateRoot(subject, key, validity);
         var ca = new CertificateAuthority
         {
             Id = Guid.NewGuid(),
             Name = name,
-            Subject = created.Certificate.Subject,
-            CertificateDer = created.Certificate.RawData,
-            ProtectedPrivateKey = protectedKey,
+            Subject = certificate.Subject,
+            CertificateDer = certificate.RawData,
+            ProtectedPrivateKey = [],
             KeyAlgorithm = algorithm.DisplayName(),
-            Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(created.Certificate.RawData)),
-            NotBefore = created.Certificate.NotBefore.ToUniversalTime(),
-            NotAfter = created.Certificate.NotAfter.ToUniversalTime(),
+            Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData)),
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
             IsDefault = makeDefault,
             CreatedAt = time.GetUtcNow(),
         };
+        key.Location.ApplyTo(ca);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.CertificateAuthorities.Add(ca);
@@ -70,36 +64,49 @@ public sealed class CertificateAuthorityAdmin(
             return AdminResult<CertificateAuthority>.Fail(name is null ? "No default CA exists." : $"No CA is named '{name}'.");
         if (old.RetiredAt is not null)
             return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' is retired already.");
-        var oldSigner = cas.GetSigner(old);
+        ICaSigner oldSigner;
+        try
+        {
+            oldSigner = cas.GetSigner(old);
+        }
+        catch (CaKeyUnavailableException ex)
+        {
+            return AdminResult<CertificateAuthority>.Fail(ex.Message);
+        }
         if (!oldSigner.Certificate.SubjectName.RawData.AsSpan().SequenceEqual(oldSigner.Certificate.IssuerName.RawData))
             return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' is not a root; only roots roll over with link certificates.");
         if (!Enum.GetValues<CaKeyAlgorithm>().Any(a => a.DisplayName() == old.KeyAlgorithm))
             return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' has key algorithm '{old.KeyAlgorithm}', which cannot be generated here.");
         var algorithm = Enum.GetValues<CaKeyAlgorithm>().First(a => a.DisplayName() == old.KeyAlgorithm);
 
-        var created = rootCaFactory.CreateRoot(old.Subject, algorithm, old.NotAfter - old.NotBefore);
+        // The new key lives where the old one did: an HSM root rolls over to a new key in the same token.
         var newId = Guid.NewGuid();
-        byte[] protectedKey;
-        try
-        {
-            protectedKey = protector.Protect(created.Pkcs8PrivateKey);
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(created.Pkcs8PrivateKey);
-        }
-
-        using var newSigner = new SoftwareCaSigner(newId, created.Certificate.RawData, protectedKey, protector);
+        NewCaKey key;
+        X509Certificate2 created;
         RolloverCertificates links;
         try
         {
-            links = rollover.CreateLinks(oldSigner, newSigner);
+            key = backends.Generate(old.KeyStore, algorithm, old.Name);
         }
-        catch (Exception ex) when (ex is IssuanceRefusedException or ArgumentException)
+        catch (CaKeyUnavailableException ex)
         {
-            return AdminResult<CertificateAuthority>.Fail($"The link certificates could not be made: {ex.Message}");
+            return AdminResult<CertificateAuthority>.Fail(ex.Message);
+        }
+        using (key)
+        {
+            try
+            {
+                created = rootCaFactory.CreateRoot(old.Subject, key, old.NotAfter - old.NotBefore);
+                links = rollover.CreateLinks(oldSigner, backends.SignerFor(newId, created, key.Location));
+            }
+            catch (Exception ex) when (ex is IssuanceRefusedException or ArgumentException or CaKeyUnavailableException)
+            {
+                key.Discard();
+                return AdminResult<CertificateAuthority>.Fail($"The link certificates could not be made: {ex.Message}");
+            }
         }
 
+        using var newRoot = created;
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -110,13 +117,15 @@ public sealed class CertificateAuthorityAdmin(
         {
             Id = newId,
             Name = old.Name,
-            Subject = created.Certificate.Subject,
-            CertificateDer = created.Certificate.RawData,
-            ProtectedPrivateKey = protectedKey,
+            Subject = created.Subject,
+            CertificateDer = created.RawData,
+            ProtectedPrivateKey = key.Location.ProtectedPrivateKey,
+            KeyStore = key.Location.Store,
+            KeyReference = key.Location.KeyReference,
             KeyAlgorithm = old.KeyAlgorithm,
-            Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(created.Certificate.RawData)),
-            NotBefore = created.Certificate.NotBefore.ToUniversalTime(),
-            NotAfter = created.Certificate.NotAfter.ToUniversalTime(),
+            Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(created.RawData)),
+            NotBefore = created.NotBefore.ToUniversalTime(),
+            NotAfter = created.NotAfter.ToUniversalTime(),
             IsDefault = old.IsDefault,
             PreviousCaId = old.Id,
             OldWithNewDer = links.OldWithNew.RawData,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.CaKeys;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Pki;
@@ -8,16 +9,17 @@ using Microsoft.EntityFrameworkCore;
 namespace EstPortal.Enrollment;
 
 /// <summary>
-/// Finds CAs and keeps, per CA, what EST requests need in memory: the signer (so the CA key is decrypted once per
-/// process rather than once per request) and the encoded /cacerts answer. Both may be kept for the life of the process
+/// Finds CAs and keeps, per CA, what EST requests need in memory: the signer (from <see cref="CaKeyBackends"/>, which
+/// opens it once per process) and the encoded /cacerts answer. Both may be kept for the life of the process
 /// because a CA row's certificate material never changes once written: the certificate, key, parent, imported chain and
 /// rollover links are set when the row is created, and a rollover creates a new row (new id) rather than editing one.
 /// What does change — name, default flag, retirement — is never taken from these caches.
 /// </summary>
-public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext> contexts, CaKeyProtector protector) : IDisposable
+public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext> contexts, CaKeyBackends backends)
 {
-    private readonly ConcurrentDictionary<Guid, Lazy<SoftwareCaSigner>> _signers = new();
     private readonly ConcurrentDictionary<Guid, byte[]> _caCerts = new();
+    // The key material of a CA row never changes (see above), so the row a signer was opened from may be kept too.
+    private readonly ConcurrentDictionary<Guid, CertificateAuthority> _rows = new();
 
     public async Task<CertificateAuthority?> FindDefaultAsync(CancellationToken cancellationToken = default)
     {
@@ -64,11 +66,14 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
     }
 
     /// <summary>The signer of CA <paramref name="caId"/>; the database is read only the first time. Null for no such CA.</summary>
+    /// <exception cref="CaKeyUnavailableException">The CA's key store cannot be reached now.</exception>
     public async Task<ICaSigner?> SignerAsync(Guid caId, CancellationToken cancellationToken = default)
     {
-        if (_signers.TryGetValue(caId, out var signer))
-            return signer.Value;
-        return await FindAsync(caId, cancellationToken) is { } ca ? GetSigner(ca) : null;
+        if (_rows.TryGetValue(caId, out var known))
+            return backends.SignerFor(known);
+        if (await FindAsync(caId, cancellationToken) is not { } ca)
+            return null;
+        return backends.SignerFor(_rows.GetOrAdd(caId, ca));
     }
 
     /// <summary>
@@ -93,9 +98,8 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
         }
     }
 
-    public ICaSigner GetSigner(CertificateAuthority ca) =>
-        _signers.GetOrAdd(ca.Id, _ => new Lazy<SoftwareCaSigner>(
-            () => new SoftwareCaSigner(ca.Id, ca.CertificateDer, ca.ProtectedPrivateKey, protector))).Value;
+    /// <exception cref="CaKeyUnavailableException">The CA's key store cannot be reached now.</exception>
+    public ICaSigner GetSigner(CertificateAuthority ca) => backends.SignerFor(ca);
 
     /// <summary>
     /// What /cacerts answers (RFC 7030 §4.1.3): the CA certificate and, after a root key rollover, the NewWithOld and
@@ -109,14 +113,5 @@ public sealed class CertificateAuthorities(IDbContextFactory<EstPortalDbContext>
         if (ca.OldWithNewDer is not null)
             chain.Add(X509CertificateLoader.LoadCertificate(ca.OldWithNewDer));
         return chain;
-    }
-
-    public void Dispose()
-    {
-        foreach (var signer in _signers.Values)
-        {
-            if (signer.IsValueCreated)
-                signer.Value.Dispose();
-        }
     }
 }

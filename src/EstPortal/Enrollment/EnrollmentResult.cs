@@ -20,6 +20,8 @@ public enum EnrollmentFailure
     Forbidden,
     /// <summary>Over a rate limit (failed authentication per address and name, or per credential): 429 with Retry-After.</summary>
     TooManyRequests,
+    /// <summary>The CA cannot sign right now (its HSM is unavailable): 503 with Retry-After; the same request works later.</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -50,4 +52,5 @@ public sealed record EnrollmentResult(
     public static EnrollmentResult Issued(byte[] certificateDer, ServerGeneratedKey? key = null) => new(certificateDer, null, null, Key: key);
     public static EnrollmentResult Pending(int retryAfterSeconds, string reason) => new(null, null, reason, retryAfterSeconds);
     public static EnrollmentResult Refused(EnrollmentFailure failure, string reason, int? retryAfterSeconds = null) => new(null, failure, reason, retryAfterSeconds);
+    public static EnrollmentResult Unavailable(int retryAfterSeconds, string reason) => new(null, EnrollmentFailure.Unavailable, reason, retryAfterSeconds);
 }

@@ -92,7 +92,15 @@ public sealed class EnrollmentService(
             pendingId = gate.ApprovedId;
         }
 
-        var signer = request.Profile.CertificateAuthorityRetired ? null : await cas.SignerAsync(request.Profile.CertificateAuthorityId, cancellationToken);
+        ICaSigner? signer;
+        try
+        {
+            signer = request.Profile.CertificateAuthorityRetired ? null : await cas.SignerAsync(request.Profile.CertificateAuthorityId, cancellationToken);
+        }
+        catch (CaKeyUnavailableException ex)
+        {
+            return await attempt.UnavailableAsync(ex, cancellationToken);
+        }
         if (signer is null)
             return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, "the profile's certificate authority is not available", cancellationToken);
 
@@ -116,6 +124,11 @@ public sealed class EnrollmentService(
         catch (IssuanceRefusedException ex)
         {
             return await attempt.RefuseAsync(EnrollmentFailure.BadRequest, ex.Message, cancellationToken);
+        }
+        catch (CaKeyUnavailableException ex)
+        {
+            // Nothing was signed, so nothing is recorded: the client asks again after Retry-After.
+            return await attempt.UnavailableAsync(ex, cancellationToken);
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
@@ -256,6 +269,12 @@ public sealed class EnrollmentService(
                 return EnrollmentResult.Refused(refusal.Failure, refusal.Reason, refusal.RetryAfterSeconds);
             }
             return await WithActor(refusal.Actor).RefuseAsync(refusal.Failure, refusal.Reason, cancellationToken);
+        }
+
+        public async Task<EnrollmentResult> UnavailableAsync(CaKeyUnavailableException unavailable, CancellationToken cancellationToken)
+        {
+            await Audit.RecordAsync(Record(false, unavailable.Message), cancellationToken);
+            return EnrollmentResult.Unavailable(unavailable.RetryAfterSeconds, unavailable.Message);
         }
     }
 }

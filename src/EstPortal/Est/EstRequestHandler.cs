@@ -111,10 +111,13 @@ internal sealed class EstRequestHandler(
         // Over the failed-authentication or per-credential limit (ADR 0005).
         { Failure: EnrollmentFailure.TooManyRequests, RetryAfterSeconds: { } wait } => EstResults.TooManyRequests(result.Reason!, wait),
         // RFC 7030 §4.2.3: 202 with Retry-After as delta-seconds (strongSwan's pki reads it as an integer).
-        { RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
+        { Failure: null, RetryAfterSeconds: { } retryAfter } => EstResults.Error(StatusCodes.Status202Accepted, result.Reason!,
             new Dictionary<string, string> { [HeaderNames.RetryAfter] = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         { Failure: EnrollmentFailure.Unauthenticated } => EstResults.Unauthenticated(kind, options.Value.Realm, result.Reason!, options.Value.FirstChallenge == "Bearer"),
         { Failure: EnrollmentFailure.Forbidden } => EstResults.Error(StatusCodes.Status403Forbidden, result.Reason!),
+        // RFC 9110 §15.6.4: the CA key is unavailable for now; Retry-After says when to try again.
+        { Failure: EnrollmentFailure.Unavailable, RetryAfterSeconds: { } wait } => EstResults.Error(StatusCodes.Status503ServiceUnavailable, result.Reason!,
+            new Dictionary<string, string> { [HeaderNames.RetryAfter] = wait.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         _ => EstResults.Error(StatusCodes.Status400BadRequest, result.Reason!),
     };
 

@@ -1,5 +1,8 @@
 using EstPortal.Admin;
 using EstPortal.Audit;
+using EstPortal.CaKeys;
+using EstPortal.CaKeys.Pkcs11;
+using EstPortal.CaKeys.Software;
 using EstPortal.Components.Account;
 using EstPortal.Data;
 using EstPortal.Data.Entities;
@@ -128,7 +131,15 @@ internal static class ServiceRegistration
     {
         // Pki: no ASP.NET or EF types; signing re-checks what it is asked to sign.
         services.AddSingleton<SerialNumberGenerator>();
+        // CA keys: one registry of backends (software: Data Protection at rest; PKCS#11: key in the token).
         services.AddSingleton<CaKeyProtector>();
+        services.AddOptions<Pkcs11Options>().BindConfiguration(Pkcs11Options.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Pkcs11Options>, Pkcs11OptionsValidator>();
+        services.AddSingleton<Pkcs11Token>();
+        services.AddSingleton<ICaKeyBackend, SoftwareCaKeyBackend>();
+        services.AddSingleton<ICaKeyBackend, Pkcs11CaKeyBackend>();
+        services.AddSingleton<CaKeyBackends>();
+        services.AddHostedService<Pkcs11StartupCheck>();
         services.AddSingleton<RootCaFactory>();
         services.AddSingleton<CertificateIssuer>();
         services.AddSingleton<TlsServerCertificateFactory>();

@@ -57,6 +57,12 @@ public sealed class OcspService(
             metrics.SignedAfresh();
             return answer;
         }
+        catch (CaKeyUnavailableException ex)
+        {
+            // RFC 6960 §2.3: tryLater — the CA's key (in an HSM) cannot sign right now; the same request works later.
+            logger.LogWarning("OCSP request answered tryLater: {Reason}", ex.Message);
+            return Failure(OcspResponseStatus.TryLater, ex.Message);
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             metrics.AnsweredUnsigned();

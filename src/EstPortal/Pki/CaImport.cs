@@ -19,10 +19,18 @@ public static class CaImport
 {
     public static ImportedCa FromPem(string certificatePem, string privateKeyPem, string? keyPassword, DateTimeOffset now)
     {
+        if (string.IsNullOrWhiteSpace(privateKeyPem) && !string.IsNullOrWhiteSpace(certificatePem))
+            throw new CaImportException("Paste the CA private key (PEM).");
+        var certificates = ReadCertificates(certificatePem);
+        var certificate = certificates[0];
+        using var key = ReadPemKey(certificate, privateKeyPem, keyPassword);
+        return Check(certificate, key, certificates.Skip(1).ToList(), now);
+    }
+
+    private static X509Certificate2Collection ReadCertificates(string certificatePem)
+    {
         if (string.IsNullOrWhiteSpace(certificatePem))
             throw new CaImportException("Paste the CA certificate (PEM).");
-        if (string.IsNullOrWhiteSpace(privateKeyPem))
-            throw new CaImportException("Paste the CA private key (PEM).");
         var certificates = new X509Certificate2Collection();
         try
         {
@@ -34,10 +42,20 @@ public static class CaImport
         }
         if (certificates.Count == 0)
             throw new CaImportException("No '-----BEGIN CERTIFICATE-----' block was found in the certificate field.");
+        return certificates;
+    }
 
+    /// <summary>
+    /// A CA certificate (+ chain) whose key is elsewhere (in an HSM token): the same CA checks, no key. The caller
+    /// checks the key against the certificate where it lives. <see cref="ImportedCa.Pkcs8PrivateKey"/> is empty.
+    /// </summary>
+    public static ImportedCa CertificateOnlyFromPem(string certificatePem, DateTimeOffset now)
+    {
+        var certificates = ReadCertificates(certificatePem);
         var certificate = certificates[0];
-        using var key = ReadPemKey(certificate, privateKeyPem, keyPassword);
-        return Check(certificate, key, certificates.Skip(1).ToList(), now);
+        if (certificate.PublicKey.Oid.Value is not (PublicKeyAlgorithms.EcPublicKey or PublicKeyAlgorithms.Rsa))
+            throw new CaImportException($"The certificate has a {PublicKeyAlgorithms.Describe(certificate.PublicKey.Oid.Value)} key; only EC and RSA CAs can be imported.");
+        return new ImportedCa(certificate, [], CheckCertificate(certificate, certificates.Skip(1).ToList(), now), DescribeKey(certificate));
     }
 
     public static ImportedCa FromPkcs12(byte[] pkcs12, string? password, DateTimeOffset now)
@@ -141,6 +159,18 @@ public static class CaImport
     {
         if (!KeyMatches(certificate, key))
             throw new CaImportException("The private key does not belong to the certificate.");
+        var chain = CheckCertificate(certificate, rest, now);
+        return new ImportedCa(certificate, key switch
+        {
+            ECDsa ecdsa => ecdsa.ExportPkcs8PrivateKey(),
+            RSA rsa => rsa.ExportPkcs8PrivateKey(),
+            _ => throw new CaImportException("Only EC and RSA CA keys can be imported."),
+        }, chain, DescribeKey(certificate));
+    }
+
+    /// <summary>The CA rules every imported certificate meets; returns the certificates above it, issuer first.</summary>
+    private static List<X509Certificate2> CheckCertificate(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> rest, DateTimeOffset now)
+    {
         // RFC 5280 §4.2.1.9: only cA=TRUE may sign certificates; §4.2.1.3: a CA certificate MUST carry keyUsage with keyCertSign.
         if (certificate.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true })
             throw new CaImportException("The certificate is not a CA: basicConstraints does not say CA:TRUE.");
@@ -161,15 +191,10 @@ public static class CaImport
             chain.Add(X509CertificateLoader.LoadCertificate(issuer.RawData));
             current = issuer;
         }
-        return new ImportedCa(certificate, key switch
-        {
-            ECDsa ecdsa => ecdsa.ExportPkcs8PrivateKey(),
-            RSA rsa => rsa.ExportPkcs8PrivateKey(),
-            _ => throw new CaImportException("Only EC and RSA CA keys can be imported."),
-        }, chain, DescribeKey(certificate));
+        return chain;
     }
 
-    /// <summary>A signature made with the key must verify with the certificate (as <see cref="SoftwareCaSigner"/> checks).</summary>
+    /// <summary>A signature made with the key must verify with the certificate (as the software signer checks).</summary>
     private static bool KeyMatches(X509Certificate2 certificate, AsymmetricAlgorithm key)
     {
         ReadOnlySpan<byte> probe = "EstPortal CA import check"u8;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.Pki;
 
-/// <summary>Generates an intermediate CA: a new key and its certificate, signed by an existing CA.</summary>
+/// <summary>Certifies a new intermediate CA key (made by a CA key backend) with an existing CA.</summary>
 public sealed class IntermediateCaFactory
 {
     private readonly TimeProvider _time;
@@ -20,9 +20,10 @@ public sealed class IntermediateCaFactory
     /// <param name="pathLength">RFC 5280 §4.2.1.9 pathLenConstraint; null for none.</param>
     /// <exception cref="IssuanceRefusedException">The issuer may not sign a CA below it (not a CA, expired, path length exhausted).</exception>
     /// <exception cref="ArgumentException">The subject is empty or not a distinguished name, or a bad validity/path length.</exception>
-    public CreatedCa CreateIntermediate(ICaSigner issuer, string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity, int? pathLength)
+    public X509Certificate2 CreateIntermediate(ICaSigner issuer, string subjectDn, ICaKey key, TimeSpan validity, int? pathLength)
     {
         ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
         if (pathLength is < 0)
             throw new ArgumentOutOfRangeException(nameof(pathLength), "a path length is 0 or more");
@@ -42,13 +43,7 @@ public sealed class IntermediateCaFactory
                     $"the path length must be below the issuer's ({issuerConstraints.PathLengthConstraint})");
         }
 
-        using var key = algorithm.GenerateKey();
-        var request = key switch
-        {
-            ECDsa ecdsa => new CertificateRequest(subject, ecdsa, issuer.HashAlgorithm),
-            RSA rsa => new CertificateRequest(subject, rsa, issuer.HashAlgorithm, RSASignaturePadding.Pkcs1),
-            _ => throw new NotSupportedException($"CA key type {key.GetType().Name} is not supported"),
-        };
+        var request = new CertificateRequest(subject, key.PublicKey, issuer.HashAlgorithm);
         // RFC 5280 §4.2.1.9: critical basicConstraints with cA; pathLen when the operator limits the depth below.
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(
             certificateAuthority: true, hasPathLengthConstraint: pathLength is not null, pathLengthConstraint: pathLength ?? 0, critical: true));
@@ -63,7 +58,7 @@ public sealed class IntermediateCaFactory
         var notBefore = Max(now - CertificateTimes.ClockSkewAllowance, CertificateTimes.NotBefore(issuer.Certificate));
         var notAfter = Min(now + validity, CertificateTimes.NotAfter(issuer.Certificate));
         using var certificate = request.Create(issuer.Certificate.SubjectName, issuer.SignatureGenerator, notBefore, notAfter, _serials.Next());
-        return new CreatedCa(X509CertificateLoader.LoadCertificate(certificate.RawData), key.ExportPkcs8PrivateKey());
+        return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.Pki;
 
-/// <summary>Generates a self-signed root CA: a new key and its certificate.</summary>
+/// <summary>Makes the self-signed certificate of a root CA whose key a CA key backend generated.</summary>
 public sealed class RootCaFactory
 {
     public const string DefaultSubject = "CN=EstPortal Root CA";
@@ -21,28 +21,20 @@ public sealed class RootCaFactory
         _serials = serials;
     }
 
+    /// <summary>Certifies <paramref name="key"/> (made by a CA key backend) as a self-signed root.</summary>
     /// <param name="subjectDn">RFC 4514 string, e.g. <c>CN=Example Root CA, O=Example</c>.</param>
-    /// <exception cref="ArgumentException">The subject is empty or not a valid distinguished name.</exception>
-    public CreatedCa CreateRoot(string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity) =>
-        CreateRoot(subjectDn, algorithm, validity, pathLength: null);
-
     /// <param name="pathLength">RFC 5280 §4.2.1.9 pathLenConstraint: how many CAs may follow below; null for no limit.</param>
-    public CreatedCa CreateRoot(string subjectDn, CaKeyAlgorithm algorithm, TimeSpan validity, int? pathLength)
+    /// <exception cref="ArgumentException">The subject is empty or not a valid distinguished name.</exception>
+    public X509Certificate2 CreateRoot(string subjectDn, ICaKey key, TimeSpan validity, int? pathLength = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(subjectDn);
+        ArgumentNullException.ThrowIfNull(key);
         if (pathLength is < 0)
             throw new ArgumentOutOfRangeException(nameof(pathLength), "a path length is 0 or more");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
 
         var subject = ParseSubject(subjectDn);
-        using var key = algorithm.GenerateKey();
-        var hash = algorithm.HashAlgorithm();
-        var request = key switch
-        {
-            ECDsa ecdsa => new CertificateRequest(subject, ecdsa, hash),
-            RSA rsa => new CertificateRequest(subject, rsa, hash, RSASignaturePadding.Pkcs1),
-            _ => throw new NotSupportedException($"CA key type {key.GetType().Name} is not supported"),
-        };
+        var request = new CertificateRequest(subject, key.PublicKey, key.HashAlgorithm);
 
         // RFC 5280 §4.2.1.9: basicConstraints MUST be critical in CA certificates. No pathLenConstraint unless asked
         // for, so the operator can add intermediates later.
@@ -61,14 +53,11 @@ public sealed class RootCaFactory
         var now = CertificateTimes.TruncateToSeconds(_time.GetUtcNow());
         using var certificate = request.Create(
             subject,
-            CaSigningKey.CreateSignatureGenerator(key),
+            key.SignatureGenerator,
             now - CertificateTimes.ClockSkewAllowance,
             now + validity,
             _serials.Next());
-
-        return new CreatedCa(
-            X509CertificateLoader.LoadCertificate(certificate.RawData),
-            key.ExportPkcs8PrivateKey());
+        return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
     private static X500DistinguishedName ParseSubject(string subjectDn)

@@ -25,6 +25,18 @@ public sealed class CreateCaDialogTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task WithoutPkcs11Settings_TheHsmKeyStoreIsDisabled_AndSaysWhatToConfigure()
+    {
+        SignInAs(OperatorRoles.Admin);
+        var dialog = await ShowDialogAsync<CreateCaDialog>();
+
+        var hsm = dialog.FindAll("[data-testid=ca-key-store] label").Single(l => l.TextContent.Contains("Generated in the HSM", StringComparison.Ordinal));
+        Assert.True(hsm.QuerySelector("input")!.HasAttribute("disabled"), hsm.OuterHtml);
+        Assert.Contains("PKCS#11 is not configured (set EstPortal:Pkcs11:LibraryPath, TokenLabel and PinFile)",
+            dialog.Find("[data-testid=ca-hsm-unavailable]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SubjectThatIsNoDistinguishedName_IsRejectedInline()
     {
         SignInAs(OperatorRoles.Admin);

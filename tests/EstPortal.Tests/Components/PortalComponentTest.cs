@@ -1,3 +1,5 @@
+using EstPortal.CaKeys;
+using EstPortal.CaKeys.Software;
 using EstPortal.Hosting;
 using Bunit;
 using Bunit.TestDoubles;
@@ -53,6 +55,11 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddEstPortalDatabase(new DatabaseConnection(DatabaseProvider.Sqlite, $"Data Source={_databasePath};Pooling=False", MigrateAtStartup: true));
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton<CaKeyProtector>();
+        services.AddSingleton<ICaKeyBackend, SoftwareCaKeyBackend>();
+        services.AddOptions<EstPortal.CaKeys.Pkcs11.Pkcs11Options>();
+        services.AddSingleton<EstPortal.CaKeys.Pkcs11.Pkcs11Token>();
+        services.AddSingleton<ICaKeyBackend, EstPortal.CaKeys.Pkcs11.Pkcs11CaKeyBackend>();
+        services.AddSingleton<CaKeyBackends>();
         services.AddSingleton<CertificateAuthorities>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CertificateRevocation>();

@@ -146,7 +146,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
         return new AsnEncodedData("1.2.840.113549.1.9.16.2.54", writer.Encode());
     }
 
-    private static byte[] AsContentInfo(string contentType, byte[] content)
+    internal static byte[] AsContentInfo(string contentType, byte[] content)
     {
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -158,7 +158,7 @@ public sealed class ServerKeyGenTests(EstPortalHost host) : IClassFixture<EstPor
         return writer.Encode();
     }
 
-    private static async Task<List<(string ContentType, string Body)>> ReadPartsAsync(HttpResponseMessage response)
+    internal static async Task<List<(string ContentType, string Body)>> ReadPartsAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"expected 200, got {(int)response.StatusCode}: {text}");

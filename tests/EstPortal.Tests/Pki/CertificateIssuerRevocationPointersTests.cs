@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using EstPortal.Tests.Support;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using Microsoft.Extensions.Time.Testing;
 using Org.BouncyCastle.Asn1;

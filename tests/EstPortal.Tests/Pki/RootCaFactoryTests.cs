@@ -15,8 +15,8 @@ public class RootCaFactoryTests
         var clock = TestPki.Clock();
         var factory = new RootCaFactory(clock, new SerialNumberGenerator());
 
-        var created = factory.CreateRoot(RootCaFactory.DefaultSubject, algorithm, RootCaFactory.DefaultValidity);
-        using var root = created.Certificate;
+        using var key = TestPki.NewSoftwareKey(algorithm);
+        using var root = factory.CreateRoot(RootCaFactory.DefaultSubject, key, RootCaFactory.DefaultValidity);
 
         Assert.False(root.HasPrivateKey);
         Assert.Equal("CN=EstPortal Root CA", root.Subject);
@@ -46,23 +46,25 @@ public class RootCaFactoryTests
     public void CreateRoot_Validity_StartsFiveMinutesBackAndEndsAfterValidity()
     {
         var clock = TestPki.Clock();
-        var created = new RootCaFactory(clock, new SerialNumberGenerator())
-            .CreateRoot("CN=Validity CA", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(365));
+        using var key = TestPki.NewSoftwareKey();
+        using var created = new RootCaFactory(clock, new SerialNumberGenerator())
+            .CreateRoot("CN=Validity CA", key, TimeSpan.FromDays(365));
 
-        Assert.Equal(TestPki.Now.AddMinutes(-5), new DateTimeOffset(created.Certificate.NotBefore.ToUniversalTime()));
-        Assert.Equal(TestPki.Now.AddDays(365), new DateTimeOffset(created.Certificate.NotAfter.ToUniversalTime()));
-        Assert.Equal(16, created.Certificate.SerialNumberBytes.Length);
+        Assert.Equal(TestPki.Now.AddMinutes(-5), new DateTimeOffset(created.NotBefore.ToUniversalTime()));
+        Assert.Equal(TestPki.Now.AddDays(365), new DateTimeOffset(created.NotAfter.ToUniversalTime()));
+        Assert.Equal(16, created.SerialNumberBytes.Length);
     }
 
     [Fact]
     public void CreateRoot_PrivateKey_MatchesCertificate()
     {
-        var created = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator())
-            .CreateRoot("CN=Key CA", CaKeyAlgorithm.EcP384, TimeSpan.FromDays(30));
+        using var newKey = TestPki.NewSoftwareKey(CaKeyAlgorithm.EcP384);
+        using var created = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator())
+            .CreateRoot("CN=Key CA", newKey, TimeSpan.FromDays(30));
 
         using var key = ECDsa.Create();
-        key.ImportPkcs8PrivateKey(created.Pkcs8PrivateKey, out _);
-        using var withKey = created.Certificate.CopyWithPrivateKey(key);
+        key.ImportPkcs8PrivateKey(TestPki.Protector.Unprotect(newKey.Location.ProtectedPrivateKey), out _);
+        using var withKey = created.CopyWithPrivateKey(key);
 
         Assert.True(withKey.HasPrivateKey);
         Assert.Equal(384, key.KeySize);
@@ -73,6 +75,7 @@ public class RootCaFactoryTests
     {
         var factory = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator());
 
-        Assert.Throws<ArgumentException>(() => factory.CreateRoot(" ", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(1)));
+        using var key = TestPki.NewSoftwareKey();
+        Assert.Throws<ArgumentException>(() => factory.CreateRoot(" ", key, TimeSpan.FromDays(1)));
     }
 }

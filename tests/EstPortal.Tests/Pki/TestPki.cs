@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.CaKeys;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Time.Testing;
@@ -13,19 +15,23 @@ internal static class TestPki
 
     public static FakeTimeProvider Clock() => new(Now);
 
+    /// <summary>The key ring software CA keys made by <see cref="NewSoftwareKey"/> are protected with.</summary>
+    public static readonly CaKeyProtector Protector = new(new EphemeralDataProtectionProvider());
+
+    /// <summary>A new CA key from the software backend, as the app makes one.</summary>
+    public static NewCaKey NewSoftwareKey(CaKeyAlgorithm algorithm = CaKeyAlgorithm.EcP256) =>
+        new SoftwareCaKeyBackend(Protector).Generate(algorithm, "test");
+
     public static SoftwareCaSigner CreateCa(
         TimeProvider time,
         CaKeyAlgorithm algorithm = CaKeyAlgorithm.EcP256,
         TimeSpan? validity = null,
         string subject = "CN=Test Root CA")
     {
-        var created = new RootCaFactory(time, new SerialNumberGenerator())
-            .CreateRoot(subject, algorithm, validity ?? RootCaFactory.DefaultValidity);
-        var protector = new CaKeyProtector(new EphemeralDataProtectionProvider());
-        var signer = new SoftwareCaSigner(
-            Guid.NewGuid(), created.Certificate.RawData, protector.Protect(created.Pkcs8PrivateKey), protector);
-        CryptographicOperations.ZeroMemory(created.Pkcs8PrivateKey);
-        return signer;
+        using var key = NewSoftwareKey(algorithm);
+        using var certificate = new RootCaFactory(time, new SerialNumberGenerator())
+            .CreateRoot(subject, key, validity ?? RootCaFactory.DefaultValidity);
+        return new SoftwareCaSigner(Guid.NewGuid(), certificate.RawData, key.Location.ProtectedPrivateKey, Protector);
     }
 
     /// <summary>A signed PKCS#10 request as a device would send it, loaded the way CsrLoader does.</summary>

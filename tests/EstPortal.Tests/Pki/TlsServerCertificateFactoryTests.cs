@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using Microsoft.Extensions.Time.Testing;
 

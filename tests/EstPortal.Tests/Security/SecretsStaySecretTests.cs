@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EstPortal.CaKeys.Software;
 using EstPortal.Data;
 using EstPortal.Pki;
 using EstPortal.Tests.Support;

@@ -1,28 +1,38 @@
+using EstPortal.CaKeys;
 using EstPortal.Enrollment;
 using EstPortal.Pki;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EstPortal.Operations.Health;
 
-/// <summary>Ready only if the default CA exists and its signer produces a signature its certificate verifies.</summary>
+/// <summary>
+/// Ready only if a default CA exists and every CA that still issues can sign: its signer produces a signature its
+/// certificate verifies. A failing CA is named with where its key lives, so "the HSM is down" reads as such.
+/// </summary>
 internal sealed class CaSignerReadinessCheck(CertificateAuthorities cas) : IHealthCheck
 {
     public const string Name = "ca-signer";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
+        var issuing = (await cas.ListAsync(cancellationToken)).Where(ca => ca.RetiredAt is null).ToList();
+        if (!issuing.Any(ca => ca.IsDefault))
+            return HealthCheckResult.Unhealthy("no default certificate authority is configured");
+        var failures = new List<string>();
+        foreach (var ca in issuing)
         {
-            var ca = await cas.FindDefaultAsync(cancellationToken);
-            if (ca is null || ca.RetiredAt is not null)
-                return HealthCheckResult.Unhealthy("no default certificate authority is configured");
-            return SignerSelfTest.Run(cas.GetSigner(ca)) is { } failure
-                ? HealthCheckResult.Unhealthy(failure)
-                : HealthCheckResult.Healthy();
+            string? failure;
+            try
+            {
+                failure = SignerSelfTest.Run(cas.GetSigner(ca));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failure = ex is CaKeyUnavailableException ? ex.Message : $"its signer could not be loaded: {ex.Message}";
+            }
+            if (failure is not null)
+                failures.Add($"CA '{ca.Name}' ({CaKeyStores.Describe(ca.KeyStore)} key): {failure}");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("the default CA's signer could not be loaded", ex);
-        }
+        return failures.Count == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(string.Join("; ", failures));
     }
 }

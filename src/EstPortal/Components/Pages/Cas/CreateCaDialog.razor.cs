@@ -1,4 +1,5 @@
 using EstPortal.Admin;
+using EstPortal.CaKeys;
 using EstPortal.Components.Authorization;
 using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
@@ -20,6 +21,8 @@ public partial class CreateCaDialog
     private CaKeyAlgorithm _algorithm = CaKeyAlgorithm.EcP256;
     private int _validityDays = 3650;
     private int? _pathLength;
+    private string _keyStore = CaKeyStores.Software;
+    private string? _hsmUnusable;
     private bool _busy;
     private string? _error;
     private (string Name, string Message)? _rejectedName;
@@ -27,13 +30,17 @@ public partial class CreateCaDialog
 
     [Inject] private CaProvisioning Provisioning { get; set; } = default!;
     [Inject] private CertificateAuthorities Cas { get; set; } = default!;
+    [Inject] private CaKeyBackends Backends { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    protected override async Task OnInitializedAsync() =>
+    protected override async Task OnInitializedAsync()
+    {
+        _hsmUnusable = Backends.Unusable(CaKeyStores.Pkcs11);
         _issuers = (await Cas.ListAsync()).Where(c => c.RetiredAt is null).ToList();
+    }
 
     private string? ValidateName(string name) =>
         _rejectedName is { } rejected && rejected.Name == name ? rejected.Message : CaProvisioning.ValidateName(name);
@@ -55,11 +62,11 @@ public partial class CreateCaDialog
         Dialog.StateHasChanged();
         try
         {
-            var request = new NewCaRequest(_name.Trim(), _subject.Trim(), _algorithm, _validityDays, _pathLength, _intermediate ? _issuerId : null);
+            var request = new NewCaRequest(_name.Trim(), _subject.Trim(), _algorithm, _validityDays, _pathLength, _intermediate ? _issuerId : null, _keyStore);
             var result = await Provisioning.CreateAsync(request, PortalRoles.ActorOf(user));
             if (result.Value is { } ca)
             {
-                Snackbar.Add($"CA '{ca.Name}' created ({ca.KeyAlgorithm}).", Severity.Success);
+                Snackbar.Add($"CA '{ca.Name}' created ({ca.KeyAlgorithm}, {CaKeyStores.Describe(ca.KeyStore)} key).", Severity.Success);
                 Dialog.Close(DialogResult.Ok(ca.Id));
                 return;
             }

@@ -1,4 +1,5 @@
 using EstPortal.Admin;
+using EstPortal.CaKeys;
 using EstPortal.Components.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -22,12 +23,18 @@ public partial class ImportCaDialog
     private string? _fileName;
     private string? _error;
     private bool _busy;
+    private bool _keyInHsm;
+    private string? _hsmLabel;
+    private string? _hsmUnusable;
 
     [Inject] private CaProvisioning Provisioning { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private CaKeyBackends Backends { get; set; } = default!;
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected override void OnInitialized() => _hsmUnusable = Backends.Unusable(CaKeyStores.Pkcs11);
 
     private async Task ReadFileAsync(InputFileChangeEventArgs e)
     {
@@ -69,6 +76,7 @@ public partial class ImportCaDialog
         {
             var request = _pkcs12
                 ? new CaImportRequest(_name.Trim(), null, null, _pkcs12Bytes, _password)
+                : _keyInHsm ? new CaImportRequest(_name.Trim(), _certificatePem, null, null, null, _hsmLabel?.Trim())
                 : new CaImportRequest(_name.Trim(), _certificatePem, _keyPem, null, _password);
             var result = await Provisioning.ImportAsync(request, PortalRoles.ActorOf(user));
             if (result.Value is { } ca)

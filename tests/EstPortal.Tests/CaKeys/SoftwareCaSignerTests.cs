@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
+using EstPortal.Tests.Pki;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace EstPortal.Tests.Pki;
+namespace EstPortal.Tests.CaKeys;
 
 public class SoftwareCaSignerTests
 {
-    private readonly CaKeyProtector _protector = new(new EphemeralDataProtectionProvider());
+    private readonly CaKeyProtector _protector = TestPki.Protector;
     private readonly RootCaFactory _factory = new(TestPki.Clock(), new SerialNumberGenerator());
 
     [Theory]
@@ -15,34 +17,33 @@ public class SoftwareCaSignerTests
     [InlineData(CaKeyAlgorithm.Rsa2048, "SHA256")]
     public void Constructor_MatchingKey_ExposesCertificateWithoutPrivateKey(CaKeyAlgorithm algorithm, string hash)
     {
-        var created = _factory.CreateRoot("CN=Signer CA", algorithm, TimeSpan.FromDays(30));
+        var (certificate, key) = Create("CN=Signer CA", algorithm);
         var id = Guid.NewGuid();
 
-        using var signer = new SoftwareCaSigner(
-            id, created.Certificate.RawData, _protector.Protect(created.Pkcs8PrivateKey), _protector);
+        using var signer = new SoftwareCaSigner(id, certificate.RawData, key, _protector);
 
         Assert.Equal(id, signer.CaId);
-        Assert.Equal(created.Certificate.RawData, signer.Certificate.RawData);
+        Assert.Equal(certificate.RawData, signer.Certificate.RawData);
         Assert.False(signer.Certificate.HasPrivateKey);
         Assert.Equal(hash, signer.HashAlgorithm.Name);
-        Assert.Equal(created.Certificate.PublicKey.EncodedKeyValue.RawData, signer.SignatureGenerator.PublicKey.EncodedKeyValue.RawData);
+        Assert.Equal(certificate.PublicKey.EncodedKeyValue.RawData, signer.SignatureGenerator.PublicKey.EncodedKeyValue.RawData);
     }
 
     [Fact]
     public void Constructor_KeyOfAnotherCaOfSameType_ThrowsInvalidOperation()
     {
-        var a = _factory.CreateRoot("CN=CA A", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(30));
-        var b = _factory.CreateRoot("CN=CA B", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(30));
+        var a = Create("CN=CA A", CaKeyAlgorithm.EcP256);
+        var b = Create("CN=CA B", CaKeyAlgorithm.EcP256);
 
         var ex = Assert.Throws<InvalidOperationException>(() =>
-            new SoftwareCaSigner(Guid.NewGuid(), a.Certificate.RawData, _protector.Protect(b.Pkcs8PrivateKey), _protector));
+            new SoftwareCaSigner(Guid.NewGuid(), a.Certificate.RawData, b.ProtectedKey, _protector));
         Assert.Contains("does not match", ex.Message);
     }
 
     [Fact]
     public void Constructor_RsaKeyForEcCertificate_ThrowsInvalidOperation()
     {
-        var ec = _factory.CreateRoot("CN=EC CA", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(30));
+        var ec = Create("CN=EC CA", CaKeyAlgorithm.EcP256);
         using var rsa = RSA.Create(2048);
 
         Assert.Throws<InvalidOperationException>(() =>
@@ -52,11 +53,18 @@ public class SoftwareCaSignerTests
     [Fact]
     public void Constructor_KeyProtectedByAnotherKeyRing_ThrowsCryptographicException()
     {
-        var created = _factory.CreateRoot("CN=Ring CA", CaKeyAlgorithm.EcP256, TimeSpan.FromDays(30));
         var foreign = new CaKeyProtector(new EphemeralDataProtectionProvider());
+        using var key = new SoftwareCaKeyBackend(foreign).Generate(CaKeyAlgorithm.EcP256, "ring");
+        using var certificate = _factory.CreateRoot("CN=Ring CA", key, TimeSpan.FromDays(30));
 
         Assert.ThrowsAny<CryptographicException>(() =>
-            new SoftwareCaSigner(Guid.NewGuid(), created.Certificate.RawData, foreign.Protect(created.Pkcs8PrivateKey), _protector));
+            new SoftwareCaSigner(Guid.NewGuid(), certificate.RawData, key.Location.ProtectedPrivateKey, _protector));
+    }
+
+    private (System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate, byte[] ProtectedKey) Create(string subject, CaKeyAlgorithm algorithm)
+    {
+        using var key = TestPki.NewSoftwareKey(algorithm);
+        return (_factory.CreateRoot(subject, key, TimeSpan.FromDays(30)), key.Location.ProtectedPrivateKey);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.Pki;
 
-namespace EstPortal.Pki;
+namespace EstPortal.CaKeys.Software;
 
 /// <summary>
 /// A CA whose key lives in process memory, decrypted once from its Data Protection payload. The key object never
-/// leaves this class: callers get only the certificate and a signature generator (DESIGN.md: CA keys sit behind a
-/// narrow signing interface).
+/// leaves this class: callers get only the certificate and a signature generator. Only
+/// <see cref="SoftwareCaKeyBackend"/> makes one in the app (ADR "CA key backends and PKCS#11").
 /// </summary>
 public sealed class SoftwareCaSigner : ICaSigner, IDisposable
 {

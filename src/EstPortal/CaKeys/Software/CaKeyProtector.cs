@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 
-namespace EstPortal.Pki;
+namespace EstPortal.CaKeys.Software;
 
 /// <summary>
 /// Encrypts CA private keys (PKCS#8) at rest with ASP.NET Core Data Protection. The purpose string isolates these

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
+using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace EstPortal.Tests.Pki;
+namespace EstPortal.Tests.CaKeys;
 
 public class CaKeyProtectorTests
 {
