@@ -38,7 +38,7 @@ if (options.Flood > 0)
 }
 if (options.Ocsp)
 {
-    // Only OCSP: relying parties asking about a fleet's certificates, a quarter of them revoked (ADR 00XX).
+    // Only OCSP: relying parties asking about a fleet's certificates, a quarter of them revoked (ADR 0015).
     var fleet = await OcspFleet.CreateAsync(server, csrs, options.OcspCertificates, options.OcspCertificates / 4);
     Console.WriteLine($"ocsp: {options.OcspCertificates} certificates enrolled, {options.OcspCertificates / 4} revoked (one UPDATE in the database)");
     if (options.WarmupSeconds > 0)

@@ -9,7 +9,7 @@ internal sealed class PendingEnrollmentConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<PendingEnrollment> builder)
     {
         // A retry of the same request (same requester, same CSR, same profile) finds this row, never a second one; a
-        // different CSR with the same key is a different request (ADR 00XX).
+        // different CSR with the same key is a different request (ADR 0013).
         builder.HasIndex(p => new { p.ProfileId, p.RequesterKey, p.CsrSha256 }).IsUnique();
         builder.HasIndex(p => p.Status);
         builder.Property(p => p.Operation).HasMaxLength(32);

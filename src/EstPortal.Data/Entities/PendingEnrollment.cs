@@ -12,7 +12,7 @@ public static class PendingStatus
 /// <summary>
 /// A request waiting for an operator (RFC 7030 §4.2.3: 202 + Retry-After). Stored once per requester and CSR (its
 /// SHA-256), so a client's retries of the same request find the same row instead of queueing duplicates, and what an
-/// operator approves is exactly the CSR stored here: only these bytes are ever issued from it (ADR 00XX). Another CSR,
+/// operator approves is exactly the CSR stored here: only these bytes are ever issued from it (ADR 0013). Another CSR,
 /// even with the same key, is another row.
 /// </summary>
 public sealed class PendingEnrollment

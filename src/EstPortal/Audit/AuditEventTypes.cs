@@ -16,7 +16,7 @@ public static class AuditEventTypes
     public const string PendingRejected = "pending.rejected";
     /// <summary>
     /// Refusals of requests that never authenticated (or went over a rate limit), summed per client address and minute:
-    /// one row instead of one per request (ADR 00XX). Not an "est.*" type: it is not one enrollment.
+    /// one row instead of one per request (ADR 0014). Not an "est.*" type: it is not one enrollment.
     /// </summary>
     public const string RefusalsSummarized = "refusals.summarized";
     public const string CaRolledOver = "ca.rolled-over";

@@ -48,7 +48,7 @@ public sealed partial class AuditLog(
     }
 
     /// <summary>
-    /// The structured log line only, for a refusal counted in <see cref="RefusalTally"/> instead of written (ADR 00XX):
+    /// The structured log line only, for a refusal counted in <see cref="RefusalTally"/> instead of written (ADR 0014):
     /// a log line carries the request's trace id and costs no chained transaction.
     /// </summary>
     public void LogOnly(AuditRecord record) => Log(record);

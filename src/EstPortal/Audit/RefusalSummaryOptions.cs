@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace EstPortal.Audit;
 
-/// <summary><c>EstPortal:RefusalSummary</c>: how refusals of unauthenticated requests are summed up (ADR 00XX).</summary>
+/// <summary><c>EstPortal:RefusalSummary</c>: how refusals of unauthenticated requests are summed up (ADR 0014).</summary>
 public sealed class RefusalSummaryOptions
 {
     public const string Section = "EstPortal:RefusalSummary";

@@ -5,7 +5,7 @@ namespace EstPortal.Audit;
 /// <summary>
 /// Refusals of requests that never authenticated (no credentials, a wrong password, an unknown token or certificate) and
 /// of requests over a rate limit, counted in memory per (client address, window) instead of one chained audit
-/// transaction each (ADR 00XX). <see cref="RefusalSummaryWriter"/> turns each finished window into one audit row.
+/// transaction each (ADR 0014). <see cref="RefusalSummaryWriter"/> turns each finished window into one audit row.
 /// Everything is bounded: at most <see cref="MaxAddresses"/> addresses per window (the rest share one row), and per
 /// row the <see cref="MaxReasons"/> most frequent reasons and the first <see cref="MaxNames"/> user names.
 /// </summary>

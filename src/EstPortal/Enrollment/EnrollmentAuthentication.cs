@@ -68,7 +68,7 @@ public sealed class EnrollmentAuthentication(
             : "no valid device credential, bootstrap token or client certificate was presented");
         var failure = auth.Forbidden ? EnrollmentFailure.Forbidden : EnrollmentFailure.Unauthenticated;
         // A credential of ours (a used token, a disabled device, a revoked certificate) is audited one row each: whoever
-        // sent it holds the secret or the key. Everything else is a stranger's request, summed up (ADR 00XX).
+        // sent it holds the secret or the key. Everything else is a stranger's request, summed up (ADR 0014).
         if (auth.Actor is not null)
             return new AuthenticationRefusal(failure, reason, Actor: auth.Actor);
         string tallied = request.Kind switch

@@ -174,7 +174,7 @@ public sealed class EnrollmentService(
     /// The pending entry binds the CSR the operator is shown: a retry finds it by the SHA-256 of the CSR's DER (so the
     /// body's framing — base64 with or without line breaks, PEM, DER — does not matter), and an approved entry lets
     /// through only a request whose CSR bytes equal the stored ones, so the certificate is signed from exactly the CSR
-    /// that was approved. Another CSR, even with the same key, is a new pending entry (ADR 00XX).
+    /// that was approved. Another CSR, even with the same key, is a new pending entry (ADR 0013).
     /// </summary>
     private async Task<(EnrollmentResult? Result, Guid? ApprovedId)> ApprovalGateAsync(
         Attempt attempt, EnrollmentRequest request, EstCaller caller, CertificateRequest csr, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
 
         if (record.PendingId is { } pendingId)
         {
-            // The approval is spent only by the CSR it was given for (ADR 00XX): the hash is checked again here, inside
+            // The approval is spent only by the CSR it was given for (ADR 0013): the hash is checked again here, inside
             // the transaction that records the certificate.
             var claimed = await db.PendingEnrollments
                 .Where(p => p.Id == pendingId && p.Status == PendingStatus.Approved && p.CsrSha256 == request.CsrSha256)

@@ -16,7 +16,7 @@ public sealed record PendingDetails(PendingSummary Summary, PendingCsrView? Csr)
 /// Requests a profile holds for an operator (RFC 7030 §4.2.3). The first request creates the row; a retry — the same
 /// requester sending the same CSR (by the SHA-256 of its DER) — finds it. Operators approve or reject exactly that CSR;
 /// the client's next retry gets the certificate (200) or the reason (403). Another CSR, even with the same key, is
-/// another request (ADR 00XX).
+/// another request (ADR 0013).
 /// </summary>
 public sealed class PendingApprovals(IDbContextFactory<EstPortalDbContext> contexts, AuditLog audit, TimeProvider time)
 {

@@ -25,7 +25,7 @@ internal static class EndpointSeparation
             var isPublicPath = RevocationEndpoints.IsPublicPath(path);
             var isHealthPath = HealthEndpoints.IsHealthPath(path);
             // Metrics describe the whole fleet's traffic: only the management endpoint, which the operator binds to
-            // an internal address, serves them (ADR 00XX).
+            // an internal address, serves them (ADR 0017).
             var isMetricsPath = path.Equals(metricsPath, StringComparison.OrdinalIgnoreCase);
             var served = KestrelEndpoints.EndpointOf(context) switch
             {

@@ -8,7 +8,7 @@ namespace EstPortal.Hosting;
 /// The data step of migration PendingBindsCsr: pending requests stored before it carry a placeholder
 /// ("legacy:" + id) instead of their CSR's SHA-256, because SQLite's SQL cannot hash. This stores the real hash, computed
 /// from the stored CSR bytes, so an approved request from before the upgrade stays issuable — for exactly the CSR the
-/// operator approved and no other (ADR 00XX). Idempotent: once no placeholder is left it reads nothing.
+/// operator approved and no other (ADR 0013). Idempotent: once no placeholder is left it reads nothing.
 /// </summary>
 public static class PendingCsrHashBackfill
 {

@@ -50,11 +50,11 @@ public sealed class OcspOptions
     /// <summary>nextUpdate − thisUpdate of each OCSP answer (RFC 6960 §4.2.2.1), also its HTTP max-age (RFC 5019 §6.2).</summary>
     public int ValidityMinutes { get; set; } = 60;
 
-    /// <summary>More CertIDs than this in one request are answered malformedRequest (ADR 00XX).</summary>
+    /// <summary>More CertIDs than this in one request are answered malformedRequest (ADR 0015).</summary>
     public int MaxCertIdsPerRequest { get; set; } = Pki.OcspResponder.DefaultMaxCertIds;
 
     /// <summary>
-    /// Memory for signed single-certificate answers kept until the certificate's status changes (ADR 00XX); 0 signs
+    /// Memory for signed single-certificate answers kept until the certificate's status changes (ADR 0015); 0 signs
     /// every answer afresh.
     /// </summary>
     public int CacheMegabytes { get; set; } = 32;

@@ -12,7 +12,7 @@ public readonly record struct OcspAnswerStamp(long Revocations, long Configurati
 /// <summary>
 /// Signed OCSP answers to keepable requests (<see cref="OcspQuestion.Keepable"/>), found by the request's bytes and
 /// reused while nothing that could
-/// change them has changed (ADR 00XX): no revocation anywhere (<see cref="RevocationVersion"/>) and no CA change
+/// change them has changed (ADR 0015): no revocation anywhere (<see cref="RevocationVersion"/>) and no CA change
 /// (<see cref="ConfigurationVersion"/>), and for at most half the answer's validity, so a reused answer always has at
 /// least half of it ahead for the client's own cache (RFC 5019 §6.2). Bounded in bytes
 /// (<c>EstPortal:Ocsp:CacheMegabytes</c>); when it is full, MemoryCache drops the least recently used entries in the background.

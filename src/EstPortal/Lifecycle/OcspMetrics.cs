@@ -7,7 +7,7 @@ namespace EstPortal.Lifecycle;
 /// How OCSP requests were answered, on the <c>EstPortal</c> meter: <c>estportal_ocsp_answers_total{answer=…}</c> with
 /// <c>kept</c> (a kept signed answer, no signature), <c>signed</c> (a new CA signature), <c>unsigned</c> (malformedRequest,
 /// unauthorized, internalError: no signature) and <c>refused</c> (the per-address limit, 429). The share of
-/// <c>signed</c> is what the CA key pays (ADR 00XX).
+/// <c>signed</c> is what the CA key pays (ADR 0015).
 /// </summary>
 public sealed class OcspMetrics
 {

@@ -8,7 +8,7 @@ namespace EstPortal.Lifecycle;
 /// <c>UPDATE OF "RevokedAt"</c> of IssuedCertificates advances (migration RevocationVersion): every revocation counts,
 /// whoever commits it (the portal, the admin command in another process, hand-written SQL), and issuing does not, so
 /// enrollments neither pay for a trigger nor drop the cache. Null on PostgreSQL, where OCSP answers are not kept
-/// (ADR 00XX).
+/// (ADR 0015).
 /// </summary>
 public sealed class RevocationVersion : IDisposable
 {

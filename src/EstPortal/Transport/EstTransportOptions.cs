@@ -5,7 +5,7 @@ namespace EstPortal.Transport;
 /// <summary>
 /// <c>EstPortal:Est</c>: how EST requests reach the app. Directly over TLS (the default), or from reverse proxies that
 /// terminate TLS and forward the device's certificate and address in headers — trusted only from the proxies named
-/// here (ADR 00XX).
+/// here (ADR 0017).
 /// </summary>
 public sealed class EstTransportOptions
 {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace EstPortal.Transport;
 
 /// <summary>
-/// The EST endpoint behind TLS-terminating reverse proxies (ADR 00XX). From a trusted proxy's address only: the device
+/// The EST endpoint behind TLS-terminating reverse proxies (ADR 0017). From a trusted proxy's address only: the device
 /// certificate is taken from <c>EstPortal:Est:ForwardedClientCertificateHeader</c> (and the connection's own client
 /// certificate, the proxy's, is dropped), and the client address from X-Forwarded-For, so per-address limits and the
 /// audit log see the device. From any other address on a plain-HTTP connection, EST is refused: it would carry device

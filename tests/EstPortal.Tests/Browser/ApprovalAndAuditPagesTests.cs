@@ -46,7 +46,7 @@ public sealed class ApprovalAndAuditPagesTests(PortalBrowserFixture fixture)
     }
 
     /// <summary>
-    /// The operator approves what the page decoded from the stored CSR (ADR 00XX); a second CSR with the same key for
+    /// The operator approves what the page decoded from the stored CSR (ADR 0013); a second CSR with the same key for
     /// other names arrives as a new request and the approved one is issued with its own names.
     /// </summary>
     [RequiresToolFact(PortalBrowserFixture.ChromiumPath)]

@@ -12,7 +12,7 @@ namespace EstPortal.Tests.Integration;
 
 /// <summary>
 /// RFC 7030 §4.2.3: 202 + Retry-After while an operator decides; the retry gets the certificate or the reason. An
-/// approval binds the CSR the operator saw (ADR 00XX): only that CSR is issued from it.
+/// approval binds the CSR the operator saw (ADR 0013): only that CSR is issued from it.
 /// </summary>
 public sealed class PendingApprovalTests(EstPortalHost host) : IClassFixture<EstPortalHost>
 {

@@ -12,7 +12,7 @@ using Org.BouncyCastle.Ocsp;
 namespace EstPortal.Tests.Lifecycle;
 
 /// <summary>
-/// Signed answers for one certificate are kept until its status changes (ADR 00XX): asking again costs no signature,
+/// Signed answers for one certificate are kept until its status changes (ADR 0015): asking again costs no signature,
 /// and a revocation — through the admin service, or by the admin command in another process — is answered "revoked"
 /// on the very next request, by `openssl ocsp` against the real server.
 /// </summary>

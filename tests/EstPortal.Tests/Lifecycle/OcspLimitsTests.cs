@@ -7,7 +7,7 @@ using Org.BouncyCastle.Ocsp;
 namespace EstPortal.Tests.Lifecycle;
 
 /// <summary>
-/// What bounds the cost of the unauthenticated OCSP responder (ADR 00XX): a few CertIDs per request, and a number of
+/// What bounds the cost of the unauthenticated OCSP responder (ADR 0015): a few CertIDs per request, and a number of
 /// requests per client address and minute on every endpoint that serves /ocsp.
 /// </summary>
 public sealed class OcspLimitsTests

@@ -6,7 +6,7 @@ namespace EstPortal.Data.Migrations.Sqlite
 {
     /// <summary>
     /// A pending request is found by the SHA-256 of its CSR, not by its key: what the operator approves is that CSR, and
-    /// another CSR with the same key is another request (ADR 00XX). SQL cannot hash on SQLite, so rows from before get a
+    /// another CSR with the same key is another request (ADR 0013). SQL cannot hash on SQLite, so rows from before get a
     /// placeholder that no request's hash can equal ("legacy:" + id, unique, so the new index holds); the start-up
     /// backfill (PendingCsrHashBackfill) then stores each one's real hash in C#. Until it has, such a row matches nothing.
     /// </summary>

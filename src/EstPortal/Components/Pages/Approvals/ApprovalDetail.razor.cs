@@ -8,7 +8,7 @@ namespace EstPortal.Components.Pages.Approvals;
 
 /// <summary>
 /// One held request with its CSR decoded, where the operator decides. A decision names the CSR hash this page showed,
-/// so it cannot apply to anything other than what the operator read (ADR 00XX).
+/// so it cannot apply to anything other than what the operator read (ADR 0013).
 /// </summary>
 public partial class ApprovalDetail
 {
