@@ -25,6 +25,17 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         return null;
     }
 
+    /// <summary>
+    /// Proof-of-possession linking and approval cannot work together: the CSR carries the tls-unique of the TLS session
+    /// it was sent on (RFC 7030 §3.5), and the retry after a 202 (§4.2.3) comes on a new session, so either the resent
+    /// CSR fails the linking check or a new CSR is a new request the operator has not seen (ADR 0013) — the device
+    /// would poll for ever. Refused when the profile is saved, not discovered by a stuck device.
+    /// </summary>
+    private static string? CheckSwitches(CsrPolicy policy, bool requiresApproval) =>
+        policy.RequireProofOfPossessionLinking && requiresApproval
+            ? "A profile cannot both require approval and proof-of-possession linking: the retry after approval comes on a new TLS session, whose tls-unique the approved CSR cannot carry (RFC 7030 §3.5, §4.2.3)."
+            : null;
+
     public async Task<AdminResult<ProfileSummary>> AddAsync(
         string name, string? label, string? caName, CsrPolicy policy, bool requiresApproval, bool wrapBase64Lines, string actor,
         CancellationToken cancellationToken = default)
@@ -35,6 +46,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         if (label is not null && EstLabel.Validate(label) is { } labelError)
             errors.Add(labelError);
         errors.AddRange(CsrPolicyValidator.Validate(policy));
+        if (CheckSwitches(policy, requiresApproval) is { } switchError)
+            errors.Add(switchError);
         if (errors.Count > 0)
             return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
 
@@ -96,6 +109,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
     {
         if (CsrPolicyValidator.Validate(policy) is { Count: > 0 } errors)
             return AdminResult<ProfileSummary>.Fail(string.Join(" ", errors));
+        if (CheckSwitches(policy, requiresApproval) is { } switchError)
+            return AdminResult<ProfileSummary>.Fail(switchError);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (profile is null)

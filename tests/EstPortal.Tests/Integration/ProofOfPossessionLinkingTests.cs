@@ -77,6 +77,22 @@ public sealed class ProofOfPossessionLinkingTests(EstPortalHost host) : IClassFi
         return oids;
     }
 
+    [Fact]
+    public async Task AProfile_CannotRequireBothLinkingAndApproval_WhenCreatedOrChanged()
+    {
+        var profiles = host.Services.GetRequiredService<EstPortal.Admin.ProfileAdmin>();
+        var linked = CsrPolicy.Default with { RequireProofOfPossessionLinking = true };
+
+        var added = await profiles.AddAsync("pop-approval", "popapproval", null, linked, requiresApproval: true, wrapBase64Lines: false, "test");
+        Assert.False(added.Succeeded);
+        Assert.Contains("approval and proof-of-possession linking", added.Error, StringComparison.Ordinal);
+
+        await host.AddProfileAsync("pop-later", "poplater", linked);
+        var changed = await profiles.UpdateAsync("pop-later", linked, requiresApproval: true, wrapBase64Lines: false, "test");
+        Assert.False(changed.Succeeded);
+        Assert.Contains("approval and proof-of-possession linking", changed.Error, StringComparison.Ordinal);
+    }
+
     private async Task EnsureProfileAsync()
     {
         var profiles = await host.Services.GetRequiredService<EstPortal.Admin.ProfileAdmin>().ListAsync();
