@@ -119,8 +119,7 @@ public sealed partial class RequireTwoFactorTests(RequireTwoFactorTests.AdminsMu
     [Fact]
     public async Task UnknownValue_StopsTheApp_NamingTheSetting()
     {
-        using var host = EstPortalHost.Create(extraSettings: new() { ["EstPortal:Portal:RequireTwoFactor"] = "Admins" });
-        var failure = await Assert.ThrowsAnyAsync<Exception>(host.InitializeAsync);
+        var failure = await EstPortalHost.StartupFailureAsync(new() { ["EstPortal:Portal:RequireTwoFactor"] = "Admins" });
         var validation = Assert.IsType<OptionsValidationException>(failure.GetBaseException());
         Assert.Contains("EstPortal:Portal:RequireTwoFactor is 'Admins'; it must be None, Admin or All.", validation.Message, StringComparison.Ordinal);
     }
