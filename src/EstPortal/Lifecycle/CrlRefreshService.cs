@@ -1,5 +1,6 @@
 using EstPortal.Enrollment;
 using EstPortal.Hosting;
+using EstPortal.Pki;
 using Microsoft.Extensions.Options;
 
 namespace EstPortal.Lifecycle;
@@ -49,6 +50,17 @@ public sealed class CrlRefreshService(
     {
         var now = time.GetUtcNow();
         foreach (var ca in (await cas.ListAsync(cancellationToken)).Where(ca => ca.NotAfter > now))
-            await publisher.CurrentAsync(ca, cancellationToken);
+        {
+            try
+            {
+                await publisher.CurrentAsync(ca, cancellationToken);
+            }
+            catch (CaKeyUnavailableException ex)
+            {
+                // One CA whose key (in an HSM) cannot sign now must not hold back the CRLs of the others; its own is
+                // tried again at the next tick, and the last one stays served until its nextUpdate (ADR 0018).
+                logger.LogWarning("The CRL of CA {CaName} is due but was not published: {Reason}", ca.Name, ex.Message);
+            }
+        }
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using EstPortal.Data.Entities;
 using EstPortal.Enrollment;
 using EstPortal.Est;
+using EstPortal.Pki;
 using Microsoft.Net.Http.Headers;
 
 namespace EstPortal.Lifecycle;
@@ -41,10 +43,30 @@ internal static class RevocationEndpoints
         var authority = await CaReference.ResolveAsync(cas, ca, context.RequestAborted);
         if (authority is null)
             return EstResults.Error(StatusCodes.Status404NotFound, $"no certificate authority '{ca}'");
-        var crl = await publisher.CurrentAsync(authority, context.RequestAborted);
-        // A relying party keeps a CRL until nextUpdate (RFC 5280 §5.1.2.5); HTTP caches may keep it as long, and
-        // revalidate by CRL number (ETag) or thisUpdate (Last-Modified).
-        SetCaching(context.Response, crl.NextUpdate - time.GetUtcNow(), crl.NextUpdate);
+        CertificateRevocationList crl;
+        TimeSpan maxAge;
+        try
+        {
+            crl = await publisher.CurrentAsync(authority, context.RequestAborted);
+            // A relying party keeps a CRL until nextUpdate (RFC 5280 §5.1.2.5); HTTP caches may keep it as long, and
+            // revalidate by CRL number (ETag) or thisUpdate (Last-Modified).
+            maxAge = crl.NextUpdate - time.GetUtcNow();
+        }
+        catch (CaKeyUnavailableException unavailable)
+        {
+            // The CA key (in an HSM) cannot sign a fresh CRL now. The last published one is still a valid CRL until
+            // its nextUpdate (RFC 5280 §5.1.2.5) — exactly what every cache and relying party holding it uses anyway —
+            // so it is served, but cached only until the key may be back. Past nextUpdate there is nothing valid to
+            // give: 503 with Retry-After (RFC 9110 §15.6.4), never a 500. See ADR 0018.
+            var last = await publisher.LatestAsync(authority.Id, context.RequestAborted);
+            if (last is null || last.NextUpdate <= time.GetUtcNow())
+                return EstResults.Error(StatusCodes.Status503ServiceUnavailable,
+                    $"no current CRL and {unavailable.Message}; retry after {unavailable.RetryAfterSeconds} seconds",
+                    [new(HeaderNames.RetryAfter, unavailable.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture))]);
+            crl = last;
+            maxAge = TimeSpan.FromSeconds(unavailable.RetryAfterSeconds);
+        }
+        SetCaching(context.Response, maxAge, time.GetUtcNow() + maxAge);
         return TypedResults.Bytes(crl.Der, "application/pkix-crl",
             lastModified: crl.ThisUpdate, entityTag: new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\""));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using EstPortal.Admin;
 using EstPortal.CaKeys;
 using EstPortal.Data;
@@ -79,6 +80,71 @@ public sealed class HsmOutageTests
         Assert.Equal(received.Order(StringComparer.OrdinalIgnoreCase), recorded.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
         using var after = host.CreateEstClient();
         Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/readyz")).StatusCode);
+    }
+
+    [RequiresSoftHsmFact]
+    public async Task TokenAway_CrlFetch_ServesTheLastValidCrlOr503WithRetryAfter_NeverA500_ThenAFreshCrlListsTheRevocation()
+    {
+        using var token = await SoftHsmToken.CreateAsync();
+        await using var host = await HsmCaTests.StartAsync(token, new() { ["EstPortal:Pkcs11:RetryAfterSeconds"] = "7" });
+        var ca = await HsmCaTests.CreateAsync(host, new NewCaRequest("hsm-crl", "CN=HSM CRL CA", CaKeyAlgorithm.EcP256, 365, null, null, CaKeyStores.Pkcs11));
+        var unpublished = await HsmCaTests.CreateAsync(host, new NewCaRequest("hsm-no-crl", "CN=HSM No CRL CA", CaKeyAlgorithm.EcP256, 365, null, null, CaKeyStores.Pkcs11));
+        await HsmCaTests.AddProfileAsync(host, "hsm", "hsm-crl", CsrPolicy.Default);
+        var device = await host.AddDeviceAsync("crl-device");
+        using var est = host.CreateEstClient();
+        using var enrolled = await PostAsync(est, "/.well-known/est/hsm/simpleenroll", TestCsr.Create("CN=crl-device").Base64, Basic(device.Name, device.Secret));
+        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        var serial = (await EstResponses.ReadIssuedCertificateAsync(enrolled)).SerialNumber;
+        using var http = new HttpClient { BaseAddress = new Uri(host.PublicUrl) };
+        var published = await CrlAsync(http, $"/crl/{ca.Id:N}.crl");
+        Assert.Equal(HttpStatusCode.OK, published.Status);
+
+        var away = token.TokenDirectory + ".away";
+        Directory.Move(token.TokenDirectory, away);
+        // The revocation commits (OCSP answers it at once); its CRL cannot be signed while the key is away.
+        var revoked = await host.Services.GetRequiredService<CertificateRevocation>().RevokeAsync(serial, RevocationReason.KeyCompromise, "test");
+        Assert.True(revoked.Succeeded, revoked.Error);
+        var stale = await CrlAsync(http, $"/crl/{ca.Id:N}.crl");
+        var none = await CrlAsync(http, $"/crl/{unpublished.Id:N}.crl");
+        var noneOnEst = await CrlAsync(est, $"/crl/{unpublished.Id:N}.crl");
+
+        // Still inside its nextUpdate, the last CRL is served (RFC 5280 §5.1.2.5), cached only until the key may be back.
+        Assert.Equal(HttpStatusCode.OK, stale.Status);
+        Assert.Equal(published.Number, stale.Number);
+        Assert.Equal(TimeSpan.FromSeconds(7), stale.MaxAge);
+        // A CA with no valid CRL has nothing to serve: 503, Retry-After, a reason in text, on both endpoints.
+        foreach (var answer in new[] { none, noneOnEst })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+            Assert.Equal("7", answer.RetryAfter);
+            Assert.StartsWith("no current CRL and the CA key is unavailable", answer.Text);
+            Assert.DoesNotContain("   at ", answer.Text);
+        }
+
+        Directory.Move(away, token.TokenDirectory);
+        // Once the token is back (after the back-off), the next fetch signs a fresh CRL with a higher number.
+        var fresh = await CrlAsync(http, $"/crl/{ca.Id:N}.crl");
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); fresh.Number <= published.Number; fresh = await CrlAsync(http, $"/crl/{ca.Id:N}.crl"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no fresh CRL after the token came back: {fresh.Status} {fresh.Text}");
+            await Task.Delay(200);
+        }
+        Assert.Equal(HttpStatusCode.OK, fresh.Status);
+        var builder = CertificateRevocationListBuilder.Load(fresh.Der, out _);
+        Assert.True(builder.RemoveEntry(Convert.FromHexString(serial)), "the fresh CRL lists the certificate revoked while the key was away");
+        Assert.Equal(HttpStatusCode.OK, (await CrlAsync(http, $"/crl/{unpublished.Id:N}.crl")).Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, System.Numerics.BigInteger Number, TimeSpan? MaxAge, string? RetryAfter, string Text, byte[] Der)> CrlAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        var number = System.Numerics.BigInteger.MinusOne;
+        if (response.StatusCode == HttpStatusCode.OK)
+            CertificateRevocationListBuilder.Load(body, out number);
+        return (response.StatusCode, number, response.Headers.CacheControl?.MaxAge,
+            response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            response.StatusCode == HttpStatusCode.OK ? "" : System.Text.Encoding.UTF8.GetString(body), body);
     }
 
     [RequiresSoftHsmFact]

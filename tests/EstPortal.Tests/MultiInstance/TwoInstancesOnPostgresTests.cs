@@ -167,7 +167,7 @@ public sealed class TwoInstancesOnPostgresTests
     { BaseAddress = new Uri(instance.PortalUrl) };
 
     /// <summary>One database, migrated once with the `migrate` command; two app processes and an in-process operator instance.</summary>
-    private sealed class Cluster : IAsyncDisposable
+    internal sealed class Cluster : IAsyncDisposable
     {
         private readonly PostgresTestDatabase _database;
         private readonly string _shared;
@@ -178,7 +178,13 @@ public sealed class TwoInstancesOnPostgresTests
         public AppProcess B { get; private set; } = null!;
         public EstPortalHost Admin { get; private set; } = null!;
 
-        public static async Task<Cluster> StartAsync()
+        /// <summary>The same <c>--Key=Value</c> settings the instances were started with, for CLI commands on the cluster.</summary>
+        public string[] Arguments { get; private set; } = [];
+
+        public string Shared => _shared;
+
+        /// <param name="more">Settings every instance (and the CLI) gets besides the database ones, e.g. an HSM's.</param>
+        public static async Task<Cluster> StartAsync(IReadOnlyDictionary<string, string?>? more = null)
         {
             var database = await TestPostgres.CreateDatabaseAsync();
             var shared = Path.Combine(Path.GetTempPath(), "estportal-cluster-" + Guid.NewGuid().ToString("N")[..12]);
@@ -192,7 +198,10 @@ public sealed class TwoInstancesOnPostgresTests
                 ["EstPortal:KeyEncryptionKeyPath"] = Path.Combine(shared, "key-encryption-key.pfx"),
                 ["EstPortal:RateLimiting:Enabled"] = "false",
             };
+            foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+                settings[key] = value;
             var arguments = settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
+            cluster.Arguments = arguments;
             try
             {
                 var migrate = await EstPortalCli.RunAsync(Path.Combine(shared, "cli"), ["migrate", .. arguments]);
