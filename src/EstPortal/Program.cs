@@ -25,11 +25,13 @@ if (cli.IsCommand(command))
     return await cli.RunAsync(app, command);
 if (command.Length > 0)
 {
-    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, cert, pending, operator, audit, migrate (--help for more).");
+    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, cert, pending, operator, audit, backup, migrate (--help for more).");
     return 2;
 }
 
-await app.RunAsync();
+// Held while the server runs, so `backup restore` cannot replace the database under it (ADR 0019).
+using (EstPortal.Hosting.Backup.DataDirectoryLock.HoldShared(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EstPortalOptions>>().Value.ResolveDataDirectory()))
+    await app.RunAsync();
 return 0;
 
 /// <summary>Entry point type, visible to WebApplicationFactory in the tests.</summary>

@@ -21,6 +21,7 @@ internal static class DatabaseRegistration
         services.AddSingleton<AuditChainSealer>();
         services.AddSingleton<DatabaseSchema>();
         services.AddSingleton<KeyRingCompatibility>();
+        services.AddSingleton<Backup.SqliteRestore>();
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:

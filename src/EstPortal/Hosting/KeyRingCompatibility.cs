@@ -19,10 +19,18 @@ public sealed class KeyRingCompatibility(IDbContextFactory<EstPortalDbContext> c
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var keys = await db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml).ToListAsync(cancellationToken);
-        var ours = Convert.ToBase64String(kek.Certificate);
-        var readable = keys.Where(xml => xml is not null).Count(xml => EncryptedTo(xml!).Contains(ours));
-        if (keys.Count > 0 && readable == 0)
+        if (!CanRead(keys, kek.Certificate))
             throw new KeyEncryptionKeyMismatchException(kek.Path, keys.Count);
+    }
+
+    /// <summary>
+    /// True when the key ring is empty (a fresh database) or at least one of its keys is encrypted to this
+    /// key-encryption key's certificate. Also asked of a backup before it replaces a database (ADR 0019).
+    /// </summary>
+    public static bool CanRead(IReadOnlyCollection<string?> keyRingXml, byte[] keyEncryptionKeyCertificate)
+    {
+        var ours = Convert.ToBase64String(keyEncryptionKeyCertificate);
+        return keyRingXml.Count == 0 || keyRingXml.Any(xml => xml is not null && EncryptedTo(xml).Contains(ours));
     }
 
     /// <summary>The certificates a key's secret is encrypted to (EncryptedXml's X509Data); none for unparsable XML.</summary>

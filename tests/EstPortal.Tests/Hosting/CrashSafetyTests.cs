@@ -28,10 +28,10 @@ public sealed class CrashSafetyTests
 
             var received = new ConcurrentBag<string>();
             var estPort = Loopback.FreePort();
-            using (var server = StartServer(dataDirectory, estPort))
+            using (var server = ServerProcess.Start(dataDirectory, estPort))
             {
-                using var client = Client(estPort, ca);
-                await WaitReadyAsync(client);
+                using var client = ServerProcess.Client(estPort, ca);
+                await ServerProcess.WaitReadyAsync(client);
                 var stop = new CancellationTokenSource();
                 var load = Enumerable.Range(0, 8).Select(loop => Task.Run(async () =>
                 {
@@ -80,10 +80,10 @@ public sealed class CrashSafetyTests
             var verify = await EstPortalCli.RunAsync(dataDirectory, "audit", "verify");
             Assert.True(verify.ExitCode == 0, verify.ToString());
 
-            using (var restarted = StartServer(dataDirectory, estPort))
+            using (var restarted = ServerProcess.Start(dataDirectory, estPort))
             {
-                using var client = Client(estPort, ca);
-                await WaitReadyAsync(client);
+                using var client = ServerProcess.Client(estPort, ca);
+                await ServerProcess.WaitReadyAsync(client);
                 using var again = await PostAsync(client, "/.well-known/est/simpleenroll", TestCsr.Create("CN=crash-0").Base64, Basic(devices[0].Name, devices[0].Secret));
                 Assert.Equal(HttpStatusCode.OK, again.StatusCode);
                 restarted.Kill(entireProcessTree: true);
@@ -94,60 +94,6 @@ public sealed class CrashSafetyTests
         {
             AdminCommandTests.DeleteDataDirectory(dataDirectory);
         }
-    }
-
-    private static Process StartServer(string dataDirectory, int estPort)
-    {
-        var start = new ProcessStartInfo(EstPortalCli.DotnetHost())
-        {
-            WorkingDirectory = Path.GetDirectoryName(EstPortalCli.AppPath),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{Loopback.FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{Loopback.FreePort()}",
-                     "--EstPortal:RateLimiting:Enabled=false",
-                 })
-            start.ArgumentList.Add(argument);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment.Remove("EstPortal__DataDirectory");
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static HttpClient Client(int estPort, X509Certificate2 ca) =>
-        new(new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && Loopback.ChainsTo(ca, new X509Certificate2(certificate)),
-            },
-        })
-        { BaseAddress = new Uri($"https://127.0.0.1:{estPort}"), Timeout = TimeSpan.FromSeconds(10) };
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        for (var attempt = 0; attempt < 120; attempt++)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/.well-known/est/cacerts");
-                if (response.StatusCode == HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("the app did not come up");
     }
 
     private static async Task<string?> ScalarAsync(SqliteConnection connection, string sql)

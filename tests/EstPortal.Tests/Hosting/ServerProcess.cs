@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using EstPortal.Tests.Support;
+
+namespace EstPortal.Tests.Hosting;
+
+/// <summary>
+/// The built app as its own server process on a data directory, as an operator runs it: for tests that kill it,
+/// back it up while it serves, or restore under it.
+/// </summary>
+public static class ServerProcess
+{
+    public static Process Start(string dataDirectory, int estPort)
+    {
+        var start = new ProcessStartInfo(EstPortalCli.DotnetHost())
+        {
+            WorkingDirectory = Path.GetDirectoryName(EstPortalCli.AppPath),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[]
+                 {
+                     EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
+                     $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{Loopback.FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{Loopback.FreePort()}",
+                     "--EstPortal:RateLimiting:Enabled=false",
+                 })
+            start.ArgumentList.Add(argument);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("EstPortal__DataDirectory");
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static HttpClient Client(int estPort, X509Certificate2 ca) =>
+        new(new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && Loopback.ChainsTo(ca, new X509Certificate2(certificate)),
+            },
+        })
+        { BaseAddress = new Uri($"https://127.0.0.1:{estPort}"), Timeout = TimeSpan.FromSeconds(10) };
+
+    public static async Task WaitReadyAsync(HttpClient client)
+    {
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/.well-known/est/cacerts");
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException("the app did not come up");
+    }
+}
