@@ -10,7 +10,7 @@ namespace EstPortal.Audit;
 /// on its own and then tells the <see cref="IAuditSink"/>s. Staged events reach no sink: their commit belongs to the
 /// caller, and they are issuances and admin actions, not the refusals sinks watch for.
 /// </summary>
-public sealed partial class AuditLog(
+public sealed class AuditLog(
     IDbContextFactory<EstPortalDbContext> contexts,
     TimeProvider time,
     ILogger<AuditLog> logger,
@@ -91,11 +91,14 @@ public sealed partial class AuditLog(
         CsrSha256 = r.CsrSha256,
     };
 
-    private void Log(AuditRecord r) => LogAudit(r.EventType, r.OutcomeText, r.Actor, r.ClientIp, r.SerialNumber, r.Reason);
+    private static readonly EventId AuditEventId = new(194687452, "LogAudit");
 
-    // Source-generated: on every enrollment, so the level is checked before any argument is boxed or formatted.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Audit {EventType} {Outcome} actor={Actor} ip={ClientIp} serial={Serial} reason={Reason}")]
-    private partial void LogAudit(string eventType, string outcome, string? actor, string? clientIp, string? serial, string? reason);
+    // On every enrollment: the level is checked before the line is built.
+    private void Log(AuditRecord r)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+            logger.Log(LogLevel.Information, AuditEventId, new AuditLogLine(r), null, AuditLogLine.Format);
+    }
 
     // Values such as Basic-auth user names come from the network; the audit row must not fail because of their length.
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

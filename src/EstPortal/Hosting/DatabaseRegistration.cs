@@ -1,6 +1,7 @@
 using EstPortal.Audit;
 using EstPortal.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace EstPortal.Hosting;
 
@@ -26,7 +27,12 @@ internal static class DatabaseRegistration
         {
             case DatabaseProvider.Sqlite:
                 services.AddPooledDbContextFactory<SqliteEstPortalDbContext>((sp, db) =>
-                    db.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+                    db.UseSqlite(database.ConnectionString).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>())
+                        // EF Core warns that a table rebuild's `PRAGMA foreign_keys = 0/1` runs outside the migration's
+                        // transaction. That PRAGMA is per-connection state, not data: a crash between it and the
+                        // (transactional) rebuild leaves nothing half-applied. SqliteMigrationSafetyTests keep this true:
+                        // they fail when any migration suppresses the transaction for anything else.
+                        .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
                 services.AddSingleton<IDbContextFactory<EstPortalDbContext>, ProviderContextFactory<SqliteEstPortalDbContext>>();
                 services.AddHostedService<Enrollment.WalCheckpointer>();
                 break;

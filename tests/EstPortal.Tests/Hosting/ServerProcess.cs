@@ -11,7 +11,8 @@ namespace EstPortal.Tests.Hosting;
 /// </summary>
 public static class ServerProcess
 {
-    public static Process Start(string dataDirectory, int estPort)
+    /// <param name="output">Receives every line the server writes to stdout and stderr.</param>
+    public static Process Start(string dataDirectory, int estPort, Action<string>? output = null)
     {
         var start = new ProcessStartInfo(EstPortalCli.DotnetHost())
         {
@@ -29,8 +30,8 @@ public static class ServerProcess
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("EstPortal__DataDirectory");
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
