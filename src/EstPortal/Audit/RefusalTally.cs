@@ -117,4 +117,9 @@ public sealed class RefusalTally(TimeProvider time, Microsoft.Extensions.Options
 }
 
 /// <summary>One address's refusals in one window, as the audit row shows them.</summary>
-public sealed record RefusalSummary(string ClientAddress, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, long Count, string Reason, string Details);
+public sealed record RefusalSummary(string ClientAddress, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, long Count, string Reason, string Details)
+{
+    /// <summary>The count a summary row's reason starts with ("1,234 refused: …"); 0 for any other text.</summary>
+    public static long CountIn(string? reason) =>
+        reason is not null && long.TryParse(reason.Split(' ', 2)[0].Replace(",", "", StringComparison.Ordinal), out var count) ? count : 0;
+}

@@ -184,6 +184,7 @@ internal static class ServiceRegistration
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<DashboardStatistics>();
+        services.AddSingleton<DashboardTrends>();
         services.AddScoped<OperatorAdmin>();
         services.AddSingleton<CaProvisioning>();
         services.AddSingleton<AuditQuery>();

@@ -29,16 +29,12 @@ internal sealed class RefusalWebhookSink(WebhookDispatcher dispatcher) : IAuditS
         if (summaries.Count == 0)
             return;
         var addresses = summaries
-            .Select(s => new RefusalsFromAddress(s.ClientIp, RefusalCount(s.Reason), s.Reason))
+            .Select(s => new RefusalsFromAddress(s.ClientIp, RefusalSummary.CountIn(s.Reason), s.Reason))
             .OrderByDescending(a => a.Count)
             .ToList();
         dispatcher.TryEnqueue(WebhookMessage.For(new RefusalsSummarizedEvent(
             addresses.Sum(a => a.Count), addresses.Count, addresses.Take(MaxAddressesPerSummary).ToList(), summaries.Max(s => s.Timestamp))));
     }
-
-    // The summary's reason starts with the count ("1,234 refused: …"), written by RefusalTally.
-    private static long RefusalCount(string? reason) =>
-        reason is not null && long.TryParse(reason.Split(' ', 2)[0].Replace(",", "", StringComparison.Ordinal), out var count) ? count : 0;
 
     private static bool IsEnrollment(string eventType) =>
         eventType is AuditEventTypes.Enroll or AuditEventTypes.Reenroll or AuditEventTypes.ServerKeyGen;
