@@ -1,5 +1,6 @@
 using EstPortal.Audit;
 using EstPortal.Data;
+using EstPortal.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Admin;

@@ -80,6 +80,7 @@ public sealed class FleetPagesTests(PortalBrowserFixture fixture)
         await Expect(portal.ByTestId("last-enrollment")).ToContainTextAsync("est.simpleenroll");
         await Expect(portal.ByTestId("device-audit-grid")).ToContainTextAsync("device.added");
         await Expect(portal.ByTestId("credential-row")).ToHaveCountAsync(1);
+        await Expect(portal.ByTestId("certificate-timeline").GetByTestId("timeline-state")).ToContainTextAsync("in use; valid until");
 
         await PortalPage.ClickUntilVisibleAsync(portal.ByTestId("rotate-credential"), portal.ByTestId("rotate-confirm"));
         await portal.ByTestId("rotate-confirm").ClickAsync();
@@ -104,6 +105,7 @@ public sealed class FleetPagesTests(PortalBrowserFixture fixture)
         await Expect(portal.ByTestId("certificate-grid").Locator(".mud-chip").Filter(new() { HasText = "Revoked" })).ToHaveCountAsync(2);
         await Expect(portal.ByTestId("certificate-grid").Locator(".mud-chip").Filter(new() { HasText = "Valid" })).ToHaveCountAsync(0);
         await Expect(portal.ByTestId("device-audit-grid")).ToContainTextAsync("device.disabled");
+        await Expect(portal.ByTestId("certificate-timeline").GetByTestId("timeline-state").Filter(new() { HasText = "revoked" })).ToHaveCountAsync(2);
         await portal.ScreenshotAsync("device-detail-disabled");
     }
 
@@ -164,6 +166,15 @@ public sealed class FleetPagesTests(PortalBrowserFixture fixture)
         await Expect(portal.ByTestId("refusal-grid").Locator(".mud-table-row").Filter(new() { HasText = "est.simpleenroll" }).First).ToBeVisibleAsync();
         await Expect(portal.ByTestId("stat-enrollments-refused").Locator(".stat-value")).Not.ToHaveTextAsync("0");
         await Expect(portal.ByTestId("stat-certificates").Locator(".stat-value")).Not.ToHaveTextAsync("0");
+
+        // The trends as charts, each with its figures in words.
+        await Expect(portal.ByTestId("chart-activity").Locator("svg").First).ToBeVisibleAsync();
+        await Expect(portal.ByTestId("activity-totals")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*[1-9][\d,]* issued, [1-9][\d,]* refused in 7 days\s*$"));
+        await Expect(portal.ByTestId("issuance-per-profile")).ToContainTextAsync("default:");
+        await Expect(portal.ByTestId("chart-expiring").Locator("svg").First).ToBeVisibleAsync();
+        await Expect(portal.ByTestId("expiring-total")).ToContainTextAsync("expire in the next 13 weeks");
+        await portal.ByTestId("activity-bucket").GetByText("Hours").ClickAsync();
+        await Expect(portal.ByTestId("chart-activity").Locator("path.mud-chart-line").First).ToBeVisibleAsync();
         await portal.ScreenshotAsync("dashboard");
     }
 
