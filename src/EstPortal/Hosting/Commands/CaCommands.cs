@@ -20,18 +20,18 @@ internal static class CaCommands
 
     public static Command Create(AdminCli cli)
     {
-        var list = new Command("list", "List certificate authorities.");
-        list.SetAction(async (_, ct) =>
+        var output = CommandOutput.Option();
+        var list = new Command("list", "List certificate authorities: name, state, key algorithm, where the key lives, notAfter, subject.") { output };
+        list.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var cas = await cli.App.Services.GetRequiredService<CertificateAuthorities>().ListAsync(ct);
-            foreach (var ca in cas)
-            {
-                var state = ca.IsDefault ? "default" : ca.RetiredAt is null ? "-" : "retired";
-                // Where the key lives: "software", or the pkcs11: URI of the key in the HSM.
-                var key = ca.KeyStore == CaKeyStores.Pkcs11 ? ca.KeyReference : CaKeyStores.Software;
-                Console.WriteLine($"{ca.Name}\t{state}\t{ca.KeyAlgorithm}\t{key}\t{ca.NotAfter:yyyy-MM-dd}\t{ca.Subject}");
-            }
+            // Where the key lives: "software", or the pkcs11: URI of the key in the HSM.
+            CommandOutput.List(parse.GetValue(output), cas.Select(ca => new CaListRow(ca.Name,
+                    ca.IsDefault ? "default" : ca.RetiredAt is null ? "active" : "retired", ca.KeyAlgorithm,
+                    ca.KeyStore == CaKeyStores.Pkcs11 ? ca.KeyReference! : CaKeyStores.Software,
+                    CommandOutput.Utc(ca.NotBefore), CommandOutput.Utc(ca.NotAfter), ca.Subject, ca.Sha256Thumbprint)),
+                ca => $"{ca.Name}\t{(ca.State == "active" ? "-" : ca.State)}\t{ca.KeyAlgorithm}\t{ca.Key}\t{ca.NotAfter:yyyy-MM-dd}\t{ca.Subject}");
             return 0;
         });
 
@@ -140,3 +140,7 @@ internal static class CaCommands
         return command;
     }
 }
+
+/// <summary>`ca list` row (docs/cli-output.md).</summary>
+internal sealed record CaListRow(string Name, string State, string KeyAlgorithm, string Key, DateTimeOffset NotBefore, DateTimeOffset NotAfter,
+    string Subject, string Sha256Thumbprint);

@@ -12,7 +12,8 @@ internal static class CertCommands
     private static Command List(AdminCli cli)
     {
         var device = new Option<string?>("--device") { Description = "Only this device's certificates." };
-        var list = new Command("list", "List issued certificates, newest first: serial, subject, notAfter, state (valid, expired, revoked:REASON).") { device };
+        var output = CommandOutput.Option();
+        var list = new Command("list", "List issued certificates, newest first: serial, subject, notAfter, state (valid, expired, revoked:REASON).") { device, output };
         list.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
@@ -25,8 +26,11 @@ internal static class CertCommands
                 deviceId = found.Id;
             }
             var now = cli.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-            foreach (var row in await cli.App.Services.GetRequiredService<IssuedCertificateList>().ListAsync(deviceId, ct))
-                Console.WriteLine($"{row.SerialNumber}\t{row.Subject}\t{row.NotAfter.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}\t{row.StateAt(now)}");
+            var rows = await cli.App.Services.GetRequiredService<IssuedCertificateList>().ListAsync(deviceId, ct);
+            CommandOutput.List(parse.GetValue(output), rows.Select(row => new CertificateListRow(row.SerialNumber, row.Subject,
+                    CommandOutput.Utc(row.NotAfter), row.DeviceName, row.StateAt(now).Split(':')[0],
+                    row.RevokedAt is { } at ? CommandOutput.Utc(at) : null, row.RevokedAt is null ? null : (row.Reason ?? RevocationReason.Unspecified).ToRfcName())),
+                row => $"{row.Serial}\t{row.Subject}\t{row.NotAfter.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}\t{row.State}{(row.RevocationReason is null ? "" : ":" + row.RevocationReason)}");
             return 0;
         });
         return list;
@@ -61,3 +65,7 @@ internal static class CertCommands
         return revoke;
     }
 }
+
+/// <summary>`cert list` row (docs/cli-output.md); state is valid, expired or revoked.</summary>
+internal sealed record CertificateListRow(string Serial, string Subject, DateTimeOffset NotAfter, string? Device, string State,
+    DateTimeOffset? RevokedAt, string? RevocationReason);

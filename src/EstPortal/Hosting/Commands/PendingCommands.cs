@@ -9,13 +9,15 @@ internal static class PendingCommands
     public static Command Create(AdminCli cli)
     {
         var all = new Option<bool>("--all") { Description = "Include decided requests, not only those waiting." };
-        var list = new Command("list", "Requests waiting for approval (RFC 7030 §4.2.3).") { all };
+        var output = CommandOutput.Option();
+        var list = new Command("list", "Requests waiting for approval (RFC 7030 §4.2.3).") { all, output };
         list.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var rows = await cli.App.Services.GetRequiredService<PendingApprovals>().ListAsync(parse.GetValue(all) ? null : PendingStatus.Pending, ct);
-            foreach (var p in rows)
-                Console.WriteLine($"{p.Id}\t{p.Status}\t{p.ProfileName}\t{p.Operation}\t{p.RequesterKey}\t{p.RequestedAt:u}\t{p.Subject}\tcsr-sha256:{p.CsrSha256}");
+            CommandOutput.List(parse.GetValue(output), rows.Select(p => new PendingListRow(p.Id, p.Status, p.ProfileName, p.Operation,
+                    p.RequesterKey, CommandOutput.Utc(p.RequestedAt), p.Subject, p.CsrSha256)),
+                p => $"{p.Id}\t{p.Status}\t{p.Profile}\t{p.Operation}\t{p.Requester}\t{p.RequestedAt:u}\t{p.Subject}\tcsr-sha256:{p.CsrSha256}");
             return 0;
         });
 
@@ -32,7 +34,8 @@ internal static class PendingCommands
     private static Command Show(AdminCli cli)
     {
         var id = new Argument<string>("ID") { Description = "The request id from `pending list`." };
-        var command = new Command("show", "A held request with its CSR decoded: exactly what `pending approve` issues.") { id };
+        var output = CommandOutput.Option();
+        var command = new Command("show", "A held request with its CSR decoded: exactly what `pending approve` issues.") { id, output };
         command.SetAction(async (parse, ct) =>
         {
             if (!Guid.TryParse(parse.GetRequiredValue(id), out var requestId))
@@ -41,25 +44,33 @@ internal static class PendingCommands
             if (await cli.App.Services.GetRequiredService<PendingApprovals>().FindDetailsAsync(requestId, ct) is not { Summary: var p } details)
                 return AdminCli.Fail($"No pending request has id {requestId}.");
             var csr = details.Csr;
-            Console.WriteLine($"id: {p.Id}");
-            Console.WriteLine($"status: {p.Status}{(p.DecidedBy is null ? "" : $" by {p.DecidedBy}")}{(p.DecisionReason is null ? "" : $": {p.DecisionReason}")}");
-            Console.WriteLine($"subject: {csr?.Subject ?? "(the stored CSR cannot be decoded)"}");
-            Console.WriteLine($"subjectAltName: {Join(csr?.SubjectAlternativeNames)}");
-            Console.WriteLine($"key: {csr?.Key ?? "-"}");
-            Console.WriteLine($"requested extensions: {Join(csr?.RequestedExtensions)}");
-            Console.WriteLine($"attributes: {Join(csr?.Attributes)}");
-            Console.WriteLine($"csr-sha256: {p.CsrSha256}");
-            Console.WriteLine($"key-sha256: {p.PublicKeySha256}");
-            Console.WriteLine($"requester: {p.RequesterKey}");
-            Console.WriteLine($"client ip: {p.ClientIp ?? "-"}");
-            Console.WriteLine($"profile: {p.ProfileName}");
-            Console.WriteLine($"operation: {p.Operation}");
-            Console.WriteLine($"requested: {p.RequestedAt:u}");
-            if (p.IssuedSerial is not null)
-                Console.WriteLine($"issued serial: {p.IssuedSerial}");
+            var view = new PendingShowRow(p.Id, p.Status, p.DecidedBy, p.DecisionReason, csr is not null, csr?.Subject, csr?.SubjectAlternativeNames ?? [],
+                csr?.Key, csr?.RequestedExtensions ?? [], csr?.Attributes ?? [], p.CsrSha256, p.PublicKeySha256, p.RequesterKey, p.ClientIp,
+                p.ProfileName, p.Operation, CommandOutput.Utc(p.RequestedAt), p.IssuedSerial);
+            CommandOutput.One(parse.GetValue(output), view, Print);
             return 0;
         });
         return command;
+    }
+
+    private static void Print(PendingShowRow p)
+    {
+        Console.WriteLine($"id: {p.Id}");
+        Console.WriteLine($"status: {p.Status}{(p.DecidedBy is null ? "" : $" by {p.DecidedBy}")}{(p.DecisionReason is null ? "" : $": {p.DecisionReason}")}");
+        Console.WriteLine($"subject: {p.Subject ?? "(the stored CSR cannot be decoded)"}");
+        Console.WriteLine($"subjectAltName: {Join(p.SubjectAltNames)}");
+        Console.WriteLine($"key: {p.Key ?? "-"}");
+        Console.WriteLine($"requested extensions: {Join(p.RequestedExtensions)}");
+        Console.WriteLine($"attributes: {Join(p.Attributes)}");
+        Console.WriteLine($"csr-sha256: {p.CsrSha256}");
+        Console.WriteLine($"key-sha256: {p.KeySha256}");
+        Console.WriteLine($"requester: {p.Requester}");
+        Console.WriteLine($"client ip: {p.ClientIp ?? "-"}");
+        Console.WriteLine($"profile: {p.Profile}");
+        Console.WriteLine($"operation: {p.Operation}");
+        Console.WriteLine($"requested: {p.RequestedAt:u}");
+        if (p.IssuedSerial is not null)
+            Console.WriteLine($"issued serial: {p.IssuedSerial}");
     }
 
     private static string Join(IReadOnlyList<string>? values) => values is null || values.Count == 0 ? "-" : string.Join(", ", values);
@@ -94,3 +105,13 @@ internal static class PendingCommands
         return command;
     }
 }
+
+/// <summary>`pending list` row (docs/cli-output.md).</summary>
+internal sealed record PendingListRow(Guid Id, string Status, string Profile, string Operation, string Requester, DateTimeOffset RequestedAt,
+    string Subject, string CsrSha256);
+
+/// <summary>`pending show` (docs/cli-output.md): the request and its decoded CSR; csrDecodable false leaves the CSR fields empty.</summary>
+internal sealed record PendingShowRow(Guid Id, string Status, string? DecidedBy, string? DecisionReason, bool CsrDecodable, string? Subject,
+    IReadOnlyList<string> SubjectAltNames, string? Key, IReadOnlyList<string> RequestedExtensions, IReadOnlyList<string> Attributes,
+    string CsrSha256, string KeySha256, string Requester, string? ClientIp, string Profile, string Operation, DateTimeOffset RequestedAt,
+    string? IssuedSerial);

@@ -9,30 +9,39 @@ internal static class ProfileCommands
 {
     public static Command Create(AdminCli cli)
     {
-        var list = new Command("list", "List enrollment profiles and their EST paths.");
-        list.SetAction(async (_, ct) =>
+        var listOutput = CommandOutput.Option();
+        var list = new Command("list", "List enrollment profiles and their EST paths.") { listOutput };
+        list.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
-            foreach (var p in await cli.App.Services.GetRequiredService<ProfileAdmin>().ListAsync(ct))
-                Console.WriteLine($"{p.Name}\t{PathOf(p.Label)}\tCA={p.CaName}\tapproval={(p.RequiresApproval ? "yes" : "no")}");
+            var profiles = await cli.App.Services.GetRequiredService<ProfileAdmin>().ListAsync(ct);
+            CommandOutput.List(parse.GetValue(listOutput), profiles.Select(p => new ProfileListRow(p.Name, p.Label, PathOf(p.Label), p.CaName, p.IsDefault, p.RequiresApproval)),
+                p => $"{p.Name}\t{p.Path}\tCA={p.Ca}\tapproval={(p.RequiresApproval ? "yes" : "no")}");
             return 0;
         });
 
         var showName = new Argument<string>("NAME");
-        var show = new Command("show", "Show a profile and its policy (JSON).") { showName };
+        var showOutput = CommandOutput.Option();
+        var show = new Command("show", "Show a profile and its policy (JSON).") { showName, showOutput };
         show.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var profile = await cli.App.Services.GetRequiredService<ProfileAdmin>().FindAsync(parse.GetRequiredValue(showName), ct);
             if (profile is null)
                 return AdminCli.Fail($"no profile is named '{parse.GetRequiredValue(showName)}'");
-            Console.WriteLine($"name: {profile.Name}");
-            Console.WriteLine($"path: {PathOf(profile.Label)}");
-            Console.WriteLine($"ca: {profile.CaName}");
-            Console.WriteLine($"requires approval: {(profile.RequiresApproval ? "yes" : "no")}");
-            Console.WriteLine($"base64 line breaks: {(profile.WrapBase64Lines ? "64 characters (libest)" : "none (RFC 8951)")}");
-            Console.WriteLine("policy:");
-            Console.WriteLine(JsonSerializer.Serialize(profile.Policy, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+            CommandOutput.One(parse.GetValue(showOutput),
+                new ProfileShowRow(profile.Name, profile.Label, PathOf(profile.Label), profile.CaName, profile.IsDefault, profile.RequiresApproval,
+                    profile.WrapBase64Lines, profile.Policy),
+                p =>
+                {
+                    Console.WriteLine($"name: {p.Name}");
+                    Console.WriteLine($"path: {p.Path}");
+                    Console.WriteLine($"ca: {p.Ca}");
+                    Console.WriteLine($"requires approval: {(p.RequiresApproval ? "yes" : "no")}");
+                    Console.WriteLine($"base64 line breaks: {(p.WrapBase64Lines ? "64 characters (libest)" : "none (RFC 8951)")}");
+                    Console.WriteLine("policy:");
+                    Console.WriteLine(JsonSerializer.Serialize(p.Policy, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+                });
             return 0;
         });
 
@@ -195,3 +204,10 @@ internal static class ProfileCommands
         _ => throw new FormatException($"unknown --eku '{text}' (clientAuth, serverAuth, both)"),
     };
 }
+
+/// <summary>`profile list` row (docs/cli-output.md); label null for the default path.</summary>
+internal sealed record ProfileListRow(string Name, string? Label, string Path, string Ca, bool Default, bool RequiresApproval);
+
+/// <summary>`profile show` (docs/cli-output.md); policy as `profile add --policy` reads it.</summary>
+internal sealed record ProfileShowRow(string Name, string? Label, string Path, string Ca, bool Default, bool RequiresApproval, bool WrapBase64Lines,
+    CsrPolicy Policy);
