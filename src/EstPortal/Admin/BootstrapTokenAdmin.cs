@@ -35,13 +35,29 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
 
     public async Task<AdminResult<NewBootstrapToken>> IssueAsync(BootstrapTokenRequest request, string actor, CancellationToken cancellationToken = default)
     {
+        var issued = await IssueManyAsync(request, 1, actor, cancellationToken);
+        return issued.Succeeded ? AdminResult<NewBootstrapToken>.Ok(issued.Value![0]) : AdminResult<NewBootstrapToken>.Fail(issued.Error!);
+    }
+
+    /// <summary>At most this many tokens in one request (an installer crew's sheet, not a fleet's worth of secrets).</summary>
+    public const int MaxCount = 10_000;
+
+    /// <summary>
+    /// <paramref name="count"/> tokens with the same limits, in one transaction: all or none. Each is its own one-time
+    /// secret with its own audit event.
+    /// </summary>
+    public async Task<AdminResult<IReadOnlyList<NewBootstrapToken>>> IssueManyAsync(BootstrapTokenRequest request, int count, string actor,
+        CancellationToken cancellationToken = default)
+    {
+        if (count < 1 || count > MaxCount)
+            return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail($"Between 1 and {MaxCount:N0} tokens can be issued at once.");
         var (lifetime, deviceName, note) = (request.Lifetime, request.DeviceName, request.Note);
         if (request.SubjectPattern is { } pattern && Enrollment.CallerRules.TokenSubjectRule.Validate(pattern) is { } patternError)
-            return AdminResult<NewBootstrapToken>.Fail(patternError);
+            return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail(patternError);
         if (lifetime < MinLifetime || lifetime > MaxLifetime)
-            return AdminResult<NewBootstrapToken>.Fail("A token lives between 1 minute and 90 days.");
+            return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail("A token lives between 1 minute and 90 days.");
         if (note?.Length > 1024)
-            return AdminResult<NewBootstrapToken>.Fail("A note has at most 1024 characters.");
+            return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail("A note has at most 1024 characters.");
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         Device? device = null;
@@ -49,7 +65,7 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         {
             device = await db.Devices.FirstOrDefaultAsync(d => d.Name == deviceName, cancellationToken);
             if (device is null)
-                return AdminResult<NewBootstrapToken>.Fail($"No device is named '{deviceName}'.");
+                return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail($"No device is named '{deviceName}'.");
         }
 
         Guid? profileId = null;
@@ -57,28 +73,33 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         {
             profileId = await db.EnrollmentProfiles.Where(p => p.Name == request.ProfileName).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
             if (profileId is null)
-                return AdminResult<NewBootstrapToken>.Fail($"No profile is named '{request.ProfileName}'.");
+                return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail($"No profile is named '{request.ProfileName}'.");
         }
 
         var now = time.GetUtcNow();
-        var token = DeviceSecrets.Generate();
-        var entity = new BootstrapToken
+        var issued = new List<NewBootstrapToken>(count);
+        for (var i = 0; i < count; i++)
         {
-            Id = Guid.NewGuid(),
-            TokenHash = DeviceSecrets.Hash(token),
-            DeviceId = device?.Id,
-            ProfileId = profileId,
-            SubjectPattern = string.IsNullOrWhiteSpace(request.SubjectPattern) ? null : request.SubjectPattern,
-            Note = note,
-            CreatedBy = actor,
-            CreatedAt = now,
-            ExpiresAt = now + lifetime,
-        };
-        db.BootstrapTokens.Add(entity);
-        audit.Stage(db, new AuditRecord(AuditEventTypes.TokenIssued, true, actor, DeviceId: device?.Id,
-            Details: $"token {entity.Id} expires {entity.ExpiresAt:u}" + (device is null ? "" : $" for device '{device.Name}'")));
+            var token = DeviceSecrets.Generate();
+            var entity = new BootstrapToken
+            {
+                Id = Guid.NewGuid(),
+                TokenHash = DeviceSecrets.Hash(token),
+                DeviceId = device?.Id,
+                ProfileId = profileId,
+                SubjectPattern = string.IsNullOrWhiteSpace(request.SubjectPattern) ? null : request.SubjectPattern,
+                Note = note,
+                CreatedBy = actor,
+                CreatedAt = now,
+                ExpiresAt = now + lifetime,
+            };
+            db.BootstrapTokens.Add(entity);
+            audit.Stage(db, new AuditRecord(AuditEventTypes.TokenIssued, true, actor, DeviceId: device?.Id,
+                Details: $"token {entity.Id} expires {entity.ExpiresAt:u}" + (device is null ? "" : $" for device '{device.Name}'")));
+            issued.Add(new NewBootstrapToken(entity.Id, token, entity.ExpiresAt, device?.Name));
+        }
         await db.SaveChangesAsync(cancellationToken);
-        return AdminResult<NewBootstrapToken>.Ok(new NewBootstrapToken(entity.Id, token, entity.ExpiresAt, device?.Name));
+        return AdminResult<IReadOnlyList<NewBootstrapToken>>.Ok(issued);
     }
 
     /// <summary>Revokes an unused token; a used or already revoked one cannot be.</summary>

@@ -52,28 +52,14 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
     public async Task<AdminResult<NewDevice>> AddAsync(string name, string? description, IEnumerable<string> subjectAltNamePatterns, string actor,
         CancellationToken cancellationToken = default)
     {
-        if (ValidateName(name) is { } error)
+        if (DeviceRegistration.Validate(name, description, subjectAltNamePatterns, out var patterns) is { } error)
             return AdminResult<NewDevice>.Fail(error);
-        if (description?.Length > 1024)
-            return AdminResult<NewDevice>.Fail("A description has at most 1024 characters.");
-        var (patterns, patternErrors) = DeviceSubjectAltNamePatterns.Validate(subjectAltNamePatterns);
-        if (patternErrors.Count > 0)
-            return AdminResult<NewDevice>.Fail(string.Join(" ", patternErrors));
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Devices.AnyAsync(d => d.Name == name, cancellationToken))
             return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
 
-        var now = time.GetUtcNow();
-        var secret = DeviceSecrets.Generate();
-        var device = new Device
-        {
-            Id = Guid.NewGuid(), Name = name, Description = description, CreatedAt = now,
-            SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns),
-        };
-        device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
-        db.Devices.Add(device);
-        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceAdded, true, actor, DeviceId: device.Id, Details: $"device '{name}' with a new credential" + DescribePatterns(patterns)));
+        var added = DeviceRegistration.Stage(db, audit, name, description, patterns, actor, time.GetUtcNow(), "added");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -83,7 +69,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
             // Two operators adding the same name at once: the unique index decides.
             return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
         }
-        return AdminResult<NewDevice>.Ok(new NewDevice(device.Id, name, secret));
+        return AdminResult<NewDevice>.Ok(added);
     }
 
     /// <summary>
@@ -110,9 +96,6 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
 
     private static string Join(IReadOnlyList<DeviceSubjectAltNamePattern> patterns) =>
         patterns.Count == 0 ? "(none)" : string.Join(", ", patterns);
-
-    private static string DescribePatterns(IReadOnlyList<DeviceSubjectAltNamePattern> patterns) =>
-        patterns.Count == 0 ? "" : $", subjectAltName patterns {Join(patterns)}";
 
     /// <summary>
     /// Disables (or re-enables) a device: its credentials, tokens and certificates stop working for EST at once (every

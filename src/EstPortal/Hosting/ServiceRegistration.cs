@@ -185,6 +185,7 @@ internal static class ServiceRegistration
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<DashboardStatistics>();
         services.AddSingleton<DashboardTrends>();
+        services.AddSingleton<DeviceImport>();
         services.AddScoped<OperatorAdmin>();
         services.AddSingleton<CaProvisioning>();
         services.AddSingleton<AuditQuery>();

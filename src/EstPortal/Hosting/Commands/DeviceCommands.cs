@@ -8,7 +8,60 @@ internal static class DeviceCommands
     private const string SanDescription =
         "A subjectAltName the device may ask for (repeatable): a regular expression, typed dns:, ip:, uri:, email: or untyped; {device} is the device name, e.g. dns:{device}.plant.example.";
 
-    public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli) };
+    public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli), ImportCommand(cli) };
+
+    /// <summary>`device import FILE.csv`: every line checked first, nothing created while any is wrong; credentials once, as CSV.</summary>
+    private static Command ImportCommand(AdminCli cli)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "CSV with a header row: name (required), description, san (patterns separated by spaces), any order." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the credentials CSV (name,secret) to this new file (owner-only) instead of standard output." };
+        var import = new Command("import", "Register many devices from a CSV file and print their credentials as CSV (shown once).") { file, output };
+        import.SetAction(async (parse, ct) =>
+        {
+            var source = parse.GetRequiredValue(file);
+            if (!source.Exists)
+                return AdminCli.Fail($"{source.FullName} does not exist");
+            var target = parse.GetValue(output);
+            if (target is { Exists: true })
+                return AdminCli.Fail($"{target.FullName} exists; the credentials are written only to a new file");
+            await cli.PrepareAsync(ct);
+            var importer = cli.App.Services.GetRequiredService<DeviceImport>();
+            DeviceImportPlan plan;
+            using (var reader = source.OpenText())
+                plan = await importer.PlanAsync(reader, ct);
+            if (!plan.IsValid)
+            {
+                foreach (var problem in plan.Problems)
+                    Console.Error.WriteLine(problem.Line == 0 ? $"{source.Name}: {problem.Message}" : $"{source.Name}:{problem.Line}: {problem.Message}");
+                return AdminCli.Fail($"{plan.Problems.Count} problem(s) in {source.Name}; no device was created.");
+            }
+
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var outcome = await importer.ImportAsync(plan.Devices, "cli", null, ct);
+            var credentials = DeviceImport.CredentialsCsv(outcome.Created);
+            if (target is null)
+                Console.Write(credentials);
+            else
+                WriteOwnerOnly(target.FullName, credentials);
+            Console.Error.WriteLine($"Created {outcome.Created.Count:N0} devices in {started.Elapsed.TotalSeconds:0.0} s.");
+            if (outcome.Error is null)
+                return 0;
+            var remainder = Path.Combine(source.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(source.Name) + ".remaining.csv");
+            await File.WriteAllTextAsync(remainder, DeviceImport.RemainderCsv(outcome.Remaining), ct);
+            return AdminCli.Fail($"{outcome.Error} The remaining lines are in {remainder}.");
+        });
+        return import;
+    }
+
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(content);
+    }
 
     private static Command AddCommand(AdminCli cli)
     {

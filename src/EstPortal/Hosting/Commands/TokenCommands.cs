@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using EstPortal.Admin;
+using EstPortal.Admin.Csv;
 
 namespace EstPortal.Hosting.Commands;
 
@@ -12,17 +14,35 @@ internal static class TokenCommands
         var note = new Option<string?>("--note") { Description = "Free text shown in the portal." };
         var profile = new Option<string?>("--profile") { Description = "Only valid on this enrollment profile (its label)." };
         var subject = new Option<string?>("--subject-pattern") { Description = "A regex the CSR's CN must match, e.g. 'pump-[0-9]+'." };
-        var issue = new Command("issue", "Issue a one-time bootstrap token and print it (shown once).") { device, ttl, note, profile, subject };
+        var count = new Option<int>("--count") { Description = $"How many tokens, each its own one-time secret (at most {BootstrapTokenAdmin.MaxCount:N0}).", DefaultValueFactory = _ => 1 };
+        var csv = new Option<bool>("--csv") { Description = "Print the tokens as CSV (id,token,expiresAt,device,profile,note) for an installers' sheet." };
+        var issue = new Command("issue", "Issue one-time bootstrap tokens and print them (shown once).") { device, ttl, note, profile, subject, count, csv };
         issue.SetAction(async (parse, ct) =>
         {
             if (!BootstrapTokenAdmin.TryParseLifetime(parse.GetValue(ttl), out var lifetime))
                 return AdminCli.Fail($"--ttl '{parse.GetValue(ttl)}' is not a lifetime such as 90s, 15m, 1h or 7d");
             await cli.PrepareAsync(ct);
-            var result = await cli.App.Services.GetRequiredService<BootstrapTokenAdmin>()
-                .IssueAsync(new BootstrapTokenRequest(lifetime, parse.GetValue(device), parse.GetValue(note), parse.GetValue(profile), parse.GetValue(subject)), "cli", ct);
+            var request = new BootstrapTokenRequest(lifetime, parse.GetValue(device), parse.GetValue(note), parse.GetValue(profile), parse.GetValue(subject));
+            var result = await cli.App.Services.GetRequiredService<BootstrapTokenAdmin>().IssueManyAsync(request, parse.GetValue(count), "cli", ct);
             if (!result.Succeeded)
                 return AdminCli.Fail(result.Error!);
-            var token = result.Value!;
+            var tokens = result.Value!;
+            if (parse.GetValue(csv))
+            {
+                Console.WriteLine("id,token,expiresAt,device,profile,note");
+                foreach (var t in tokens)
+                    Console.WriteLine(CsvTable.Row(t.Id.ToString(), t.Token, t.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                        t.DeviceName, request.ProfileName, request.Note));
+                return 0;
+            }
+            if (tokens.Count > 1)
+            {
+                Console.WriteLine($"{tokens.Count} bootstrap tokens valid until {tokens[0].ExpiresAt:u}, one per line (shown once):");
+                foreach (var t in tokens)
+                    Console.WriteLine(t.Token);
+                return 0;
+            }
+            var token = tokens[0];
             Console.WriteLine($"Bootstrap token {token.Id} valid until {token.ExpiresAt:u}{(token.DeviceName is null ? "" : $" for device '{token.DeviceName}'")}. Use it once as the HTTP Basic password (shown once):");
             Console.WriteLine(token.Token);
             return 0;
