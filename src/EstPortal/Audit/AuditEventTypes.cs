@@ -41,6 +41,8 @@ public static class AuditEventTypes
     public const string OperatorSignInRefused = "operator.sign-in-refused";
     public const string AuditVerified = "audit.verified";
     public const string AuditExported = "audit.exported";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRevoked = "apikey.revoked";
 
     /// <summary>Every type above, for the audit log's filter.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(AuditEventTypes)
