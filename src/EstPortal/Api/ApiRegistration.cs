@@ -50,6 +50,7 @@ public static class ApiRegistration
             var detail = context.Response.StatusCode switch
             {
                 StatusCodes.Status404NotFound => $"No such operation: {context.Request.Method} {context.Request.Path}. /openapi/v1.json lists the operations.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as 'Content-Type: application/json'.",
                 StatusCodes.Status405MethodNotAllowed => $"{context.Request.Path} does not take {context.Request.Method}; /openapi/v1.json lists what it takes.",
                 >= 400 => "The request was refused.",
                 _ => null,
@@ -60,7 +61,10 @@ public static class ApiRegistration
 
     public static void MapEstPortalApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup(Prefix).AddEndpointFilter<ApiCallFilter>().DisableAntiforgery()
+        // One filter instance for every endpoint: the per-key limit counts a key's calls to all of them.
+        var api = endpoints.MapGroup(Prefix)
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<ApiCallFilter>().InvokeAsync(context, next))
+            .DisableAntiforgery()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         DevicesApi.Map(api);
         TokensApi.Map(api);

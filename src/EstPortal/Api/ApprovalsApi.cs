@@ -21,9 +21,11 @@ public static class ApprovalsApi
         var approvals = api.MapGroup("/approvals").WithTags("Approvals");
         approvals.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read);
         approvals.MapPost("/{id}/approve", ApproveAsync).RequireAuthorization(ApiPolicies.Manage)
-            .Accepts<ApproveRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Accepts<ApproveRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         approvals.MapPost("/{id}/reject", RejectAsync).RequireAuthorization(ApiPolicies.Manage)
-            .Accepts<RejectRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Accepts<RejectRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>Pending requests, oldest first (status = pending, approved, rejected, issued; pending when absent).</summary>

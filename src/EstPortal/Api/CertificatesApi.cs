@@ -31,7 +31,8 @@ public static class CertificatesApi
         certificates.MapGet("/{serial}", GetAsync).RequireAuthorization(ApiPolicies.Read)
             .Produces<CertificateResponse>(StatusCodes.Status200OK, "application/json", PemMediaType);
         certificates.MapPost("/{serial}/revoke", RevokeAsync).RequireAuthorization(ApiPolicies.Manage)
-            .Accepts<RevokeCertificateRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .Accepts<RevokeCertificateRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>Newest issuance first; device by exact name, subject and serial by prefix, state valid|expired|revoked.</summary>

@@ -25,7 +25,7 @@ public static class TokensApi
         tokens.MapPost("/", IssueAsync).RequireAuthorization(ApiPolicies.Manage)
             .Accepts<IssueTokenRequest>("application/json").ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         tokens.MapGet("/", ListAsync).RequireAuthorization(ApiPolicies.Read);
-        tokens.MapPost("/{id}/revoke", RevokeAsync).RequireAuthorization(ApiPolicies.Manage);
+        tokens.MapPost("/{id}/revoke", RevokeAsync).RequireAuthorization(ApiPolicies.Manage).ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>201 with the token (shown once) and the EST URL the device enrolls at (its profile's label, if any).</summary>

@@ -12,9 +12,9 @@ public partial class ApiKeyList
 {
     private IReadOnlyList<ApiKeySummary>? _keys;
     private NewApiKey? _created;
-    private string? _name;
-    private string _role = OperatorRoles.Operator;
-    private string? _expires;
+    internal string? KeyName { get; set; }
+    internal string KeyRole { get; set; } = OperatorRoles.Operator;
+    internal string? KeyExpires { get; set; }
     private bool _busy;
 
     [Inject] private ApiKeyAdmin Keys { get; set; } = default!;
@@ -29,11 +29,11 @@ public partial class ApiKeyList
         if (await AdminActorAsync() is not { } actor)
             return;
         TimeSpan? lifetime = null;
-        if (!string.IsNullOrWhiteSpace(_expires))
+        if (!string.IsNullOrWhiteSpace(KeyExpires))
         {
-            if (!BootstrapTokenAdmin.TryParseLifetime(_expires.Trim(), out var parsed))
+            if (!BootstrapTokenAdmin.TryParseLifetime(KeyExpires.Trim(), out var parsed))
             {
-                Snackbar.Add($"'{_expires}' is not a lifetime such as 90d, 12h or 30m.", Severity.Error);
+                Snackbar.Add($"'{KeyExpires}' is not a lifetime such as 90d, 12h or 30m.", Severity.Error);
                 return;
             }
             lifetime = parsed;
@@ -41,14 +41,14 @@ public partial class ApiKeyList
         _busy = true;
         try
         {
-            var result = await Keys.CreateAsync(_name?.Trim() ?? "", _role, lifetime, actor);
+            var result = await Keys.CreateAsync(KeyName?.Trim() ?? "", KeyRole, lifetime, actor);
             if (!result.Succeeded)
             {
                 Snackbar.Add(result.Error!, Severity.Error);
                 return;
             }
             _created = result.Value;
-            _name = null;
+            KeyName = null;
             _keys = await Keys.ListAsync();
         }
         finally
