@@ -1,30 +1,32 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 
-// Usage: EstPortal.Bench.Api <portal-url> <api-key> [--runs 20] [--creates 10000] [--concurrency 8]
+// Usage: EstPortal.Bench.Api <portal-url> <api-key> <ca.pem> [--runs 20] [--creates 10000] [--concurrency 8]
 // 1. Page latency: each list's first page and a page 20 cursors deep, timed end to end over HTTPS (one warm-up call each).
 // 2. Device creation: --creates POST /api/v1/devices, one request per device, --concurrency at a time.
-if (args.Length < 2)
+if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: EstPortal.Bench.Api <portal-url> <api-key> [--runs 20] [--creates 10000] [--concurrency 8]");
+    Console.Error.WriteLine("usage: EstPortal.Bench.Api <portal-url> <api-key> <ca.pem> [--runs 20] [--creates 10000] [--concurrency 8]");
     return 2;
 }
 var (url, key) = (args[0].TrimEnd('/'), args[1]);
+using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(args[2]));
 int runs = 20, creates = 10_000, concurrency = 8;
-for (var i = 2; i < args.Length; i++)
+for (var i = 3; i < args.Length; i++)
 {
     if (args[i] == "--runs") runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (args[i] == "--creates") creates = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (args[i] == "--concurrency") concurrency = int.Parse(args[++i], CultureInfo.InvariantCulture);
 }
 
-// The bench talks to a local app with its generated certificate; a client in production trusts the CA instead.
+// The portal's TLS certificate chains to the app's own CA (`ca export`), as for any API client.
 using var client = new HttpClient(new SocketsHttpHandler
 {
-    SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ChainsToCa(certificate) },
     MaxConnectionsPerServer = Math.Max(concurrency, 1),
 })
 { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(120) };
@@ -111,6 +113,16 @@ async Task<(int Items, string? Next)> GetAsync(string path)
     using var json = JsonDocument.Parse(text);
     var next = json.RootElement.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
     return (json.RootElement.GetProperty("items").GetArrayLength(), next);
+}
+
+bool ChainsToCa(X509Certificate certificate)
+{
+    using var chain = new X509Chain();
+    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+    chain.ChainPolicy.CustomTrustStore.Add(ca);
+    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+    using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+    return chain.Build(leaf);
 }
 
 static double Median(List<double> values) => Percentile(values, 0.5);
