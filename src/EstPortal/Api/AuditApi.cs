@@ -25,17 +25,10 @@ public static class AuditApi
             return ApiProblems.BadRequest($"'to' is an RFC 3339 time such as 2026-12-02T00:00:00Z, not '{to}'.");
         if (!ApiCursor.TryLimit(limit, out var take))
             return ApiProblems.BadRequest(ApiCursor.BadLimit);
-        if (!ApiCursor.TryDecode(List, cursor, out string? position))
+        if (!ApiCursor.TryDecode(List, cursor, out TimePosition? after))
             return ApiProblems.BadRequest(ApiCursor.BadCursor);
-        long? before = null;
-        if (position is not null)
-        {
-            if (!long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-                return ApiProblems.BadRequest(ApiCursor.BadCursor);
-            before = id;
-        }
         var filter = new AuditFilter { From = fromTime, To = toTime, EventType = Blank(type), Actor = Blank(actor), Device = Blank(device) };
-        var page = await pages.AuditAsync(filter, before, take, cancellationToken);
+        var page = await pages.AuditAsync(filter, after, take, cancellationToken);
         return TypedResults.Ok(new ApiPage<AuditItem>(
             page.Items.Select(e => new AuditItem(e.Sequence, e.Timestamp, e.EventType, e.Outcome, e.Actor, e.ClientIp, e.DeviceName, e.SerialNumber,
                 e.Reason, e.Details)).ToList(),
