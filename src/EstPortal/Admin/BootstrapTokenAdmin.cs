@@ -19,11 +19,17 @@ public sealed record BootstrapTokenRow(Guid Id, string? DeviceName, string? Note
     string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string? UsedForSerial,
     string? UsedFromIp, DateTimeOffset? RevokedAt)
 {
+    public TokenStateFilter StateAt(DateTimeOffset now) => TokenStates.Of(RevokedAt, UsedAt, ExpiresAt, now);
+}
+
+/// <summary>Where a token stands, for the portal's list and the API alike.</summary>
+public static class TokenStates
+{
     /// <summary>Revoked beats used beats expired: what stopped the token first is what an operator is told.</summary>
-    public TokenStateFilter StateAt(DateTimeOffset now) =>
-        RevokedAt is not null ? TokenStateFilter.Revoked
-        : UsedAt is not null ? TokenStateFilter.Used
-        : ExpiresAt <= now ? TokenStateFilter.Expired
+    public static TokenStateFilter Of(DateTimeOffset? revokedAt, DateTimeOffset? usedAt, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        revokedAt is not null ? TokenStateFilter.Revoked
+        : usedAt is not null ? TokenStateFilter.Used
+        : expiresAt <= now ? TokenStateFilter.Expired
         : TokenStateFilter.Unused;
 }
 
