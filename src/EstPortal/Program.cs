@@ -25,7 +25,7 @@ if (cli.IsCommand(command))
     return await cli.RunAsync(app, command);
 if (command.Length > 0)
 {
-    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, cert, pending, operator, audit, backup, migrate (--help for more).");
+    Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, cert, pending, operator, audit, backup, apikey, migrate (--help for more).");
     return 2;
 }
 

@@ -117,7 +117,7 @@ public sealed class AuditQuery(IDbContextFactory<EstPortalDbContext> contexts)
         return await query.Select(e => e.Actor ?? "").Distinct().OrderBy(a => a).Take(take).ToListAsync(cancellationToken);
     }
 
-    private static async Task<IQueryable<AuditEvent>?> FilterAsync(EstPortalDbContext db, AuditFilter filter, CancellationToken cancellationToken)
+    internal static async Task<IQueryable<AuditEvent>?> FilterAsync(EstPortalDbContext db, AuditFilter filter, CancellationToken cancellationToken)
     {
         IQueryable<AuditEvent> query = db.AuditEvents.AsNoTracking();
         if (filter.From is { } from)
@@ -153,7 +153,7 @@ public sealed class AuditQuery(IDbContextFactory<EstPortalDbContext> contexts)
     private static IQueryable<AuditEvent> Order(IQueryable<AuditEvent> query, AuditFilter filter) =>
         filter.OldestFirst ? query.OrderBy(e => e.Timestamp).ThenBy(e => e.Id) : query.OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id);
 
-    private static async Task<IReadOnlyList<AuditRow>> WithDeviceNamesAsync(EstPortalDbContext db, List<AuditEvent> rows, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<AuditRow>> WithDeviceNamesAsync(EstPortalDbContext db, List<AuditEvent> rows, CancellationToken cancellationToken)
     {
         var ids = rows.Select(r => r.DeviceId).OfType<Guid>().Distinct().ToList();
         var names = ids.Count == 0

@@ -17,7 +17,21 @@ public enum TokenStateFilter { All, Unused, Used, Expired, Revoked }
 /// <summary>A token as the list shows it: its limits and, once used, by which request (serial), when and from where.</summary>
 public sealed record BootstrapTokenRow(Guid Id, string? DeviceName, string? Note, string? ProfileName, string? SubjectPattern,
     string? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string? UsedForSerial,
-    string? UsedFromIp, DateTimeOffset? RevokedAt);
+    string? UsedFromIp, DateTimeOffset? RevokedAt)
+{
+    public TokenStateFilter StateAt(DateTimeOffset now) => TokenStates.Of(RevokedAt, UsedAt, ExpiresAt, now);
+}
+
+/// <summary>Where a token stands, for the portal's list and the API alike.</summary>
+public static class TokenStates
+{
+    /// <summary>Revoked beats used beats expired: what stopped the token first is what an operator is told.</summary>
+    public static TokenStateFilter Of(DateTimeOffset? revokedAt, DateTimeOffset? usedAt, DateTimeOffset expiresAt, DateTimeOffset now) =>
+        revokedAt is not null ? TokenStateFilter.Revoked
+        : usedAt is not null ? TokenStateFilter.Used
+        : expiresAt <= now ? TokenStateFilter.Expired
+        : TokenStateFilter.Unused;
+}
 
 /// <summary>What to issue: lifetime, and optionally a device, a profile and a CN pattern the token is limited to.</summary>
 public sealed record BootstrapTokenRequest(TimeSpan Lifetime, string? DeviceName = null, string? Note = null, string? ProfileName = null, string? SubjectPattern = null);
@@ -131,23 +145,25 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var query = db.BootstrapTokens.AsNoTracking();
-        query = state switch
-        {
-            TokenStateFilter.Unused => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now),
-            TokenStateFilter.Used => query.Where(t => t.UsedAt != null),
-            TokenStateFilter.Expired => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt <= now),
-            TokenStateFilter.Revoked => query.Where(t => t.RevokedAt != null),
-            _ => query,
-        };
+        var query = InState(db.BootstrapTokens.AsNoTracking(), state, now);
         var total = await query.CountAsync(cancellationToken);
-        var items = await query.OrderByDescending(t => t.CreatedAt).Skip(skip).Take(take)
-            .Select(t => new BootstrapTokenRow(t.Id, t.Device != null ? t.Device.Name : null, t.Note,
-                db.EnrollmentProfiles.Where(p => p.Id == t.ProfileId).Select(p => p.Name).FirstOrDefault(), t.SubjectPattern,
-                t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.UsedForSerial, t.UsedFromIp, t.RevokedAt))
-            .ToListAsync(cancellationToken);
+        var items = await ToRows(db, query.OrderByDescending(t => t.CreatedAt).Skip(skip).Take(take)).ToListAsync(cancellationToken);
         return (items, total);
     }
+
+    internal static IQueryable<BootstrapToken> InState(IQueryable<BootstrapToken> query, TokenStateFilter state, DateTimeOffset now) => state switch
+    {
+        TokenStateFilter.Unused => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt > now),
+        TokenStateFilter.Used => query.Where(t => t.UsedAt != null),
+        TokenStateFilter.Expired => query.Where(t => t.UsedAt == null && t.RevokedAt == null && t.ExpiresAt <= now),
+        TokenStateFilter.Revoked => query.Where(t => t.RevokedAt != null),
+        _ => query,
+    };
+
+    internal static IQueryable<BootstrapTokenRow> ToRows(EstPortalDbContext db, IQueryable<BootstrapToken> query) =>
+        query.Select(t => new BootstrapTokenRow(t.Id, t.Device != null ? t.Device.Name : null, t.Note,
+            db.EnrollmentProfiles.Where(p => p.Id == t.ProfileId).Select(p => p.Name).FirstOrDefault(), t.SubjectPattern,
+            t.CreatedBy, t.CreatedAt, t.ExpiresAt, t.UsedAt, t.UsedForSerial, t.UsedFromIp, t.RevokedAt));
 
     /// <summary>Parses "90s", "15m", "1h", "7d" (the CLI's --ttl and the portal's field).</summary>
     public static bool TryParseLifetime(string? text, out TimeSpan lifetime)

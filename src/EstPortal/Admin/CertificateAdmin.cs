@@ -51,43 +51,8 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var query = db.IssuedCertificates.AsNoTracking();
-
-        if (!string.IsNullOrWhiteSpace(request.SubjectPrefix))
-        {
-            var (low, high) = PrefixRange(NormalizeSubjectPrefix(request.SubjectPrefix));
-            query = query.Where(c => c.Subject.CompareTo(low) >= 0 && c.Subject.CompareTo(high) < 0);
-        }
-        if (!string.IsNullOrWhiteSpace(request.Serial))
-        {
-            var (low, high) = PrefixRange(NormalizeSerial(request.Serial));
-            query = query.Where(c => c.SerialNumber.CompareTo(low) >= 0 && c.SerialNumber.CompareTo(high) < 0);
-        }
-        if (!string.IsNullOrWhiteSpace(request.San))
-        {
-            var san = request.San.Trim();
-            query = query.Where(c => c.SubjectAlternativeNames != null && c.SubjectAlternativeNames.Contains(san));
-        }
-        if (!string.IsNullOrWhiteSpace(request.DeviceName))
-        {
-            var name = request.DeviceName.Trim();
-            var deviceId = await db.Devices.Where(d => d.Name == name).Select(d => (Guid?)d.Id).FirstOrDefaultAsync(cancellationToken);
-            if (deviceId is null)
-                return new CertificatePage([], 0, false);
-            query = query.Where(c => c.DeviceId == deviceId);
-        }
-        if (request.CaId is { } caId)
-            query = query.Where(c => c.CertificateAuthorityId == caId);
-
-        var soon = now.AddDays(Math.Clamp(request.ExpiringWithinDays, 1, 3650));
-        query = request.State switch
-        {
-            CertificateState.Valid => query.Where(c => c.RevokedAt == null && c.NotAfter > now),
-            CertificateState.Revoked => query.Where(c => c.RevokedAt != null),
-            CertificateState.Expired => query.Where(c => c.RevokedAt == null && c.NotAfter <= now),
-            CertificateState.Expiring => query.Where(c => c.RevokedAt == null && c.NotAfter > now && c.NotAfter <= soon),
-            _ => query,
-        };
+        if (await FilterAsync(db, request, now, cancellationToken) is not { } query)
+            return new CertificatePage([], 0, false);
 
         var count = await query.Take(CountCap + 1).CountAsync(cancellationToken);
         // Expiring certificates sit in a narrow NotAfter range: soonest first walks that index with no sort.
@@ -111,6 +76,60 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
                 c.NotBefore, c.NotAfter, c.IssuedAt, c.RevokedAt))
             .ToListAsync(cancellationToken);
         return new CertificatePage(items, Math.Min(count, CountCap), count > CountCap);
+    }
+
+    /// <summary>The request's filters (not its order or page), or null when it names a device that does not exist.</summary>
+    internal static async Task<IQueryable<EstPortal.Data.Entities.IssuedCertificate>?> FilterAsync(
+        EstPortalDbContext db, CertificateQuery request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var query = db.IssuedCertificates.AsNoTracking();
+
+        if (!string.IsNullOrWhiteSpace(request.SubjectPrefix))
+        {
+            var (low, high) = PrefixRange(NormalizeSubjectPrefix(request.SubjectPrefix));
+            query = query.Where(c => c.Subject.CompareTo(low) >= 0 && c.Subject.CompareTo(high) < 0);
+        }
+        if (!string.IsNullOrWhiteSpace(request.Serial))
+        {
+            var (low, high) = PrefixRange(NormalizeSerial(request.Serial));
+            query = query.Where(c => c.SerialNumber.CompareTo(low) >= 0 && c.SerialNumber.CompareTo(high) < 0);
+        }
+        if (!string.IsNullOrWhiteSpace(request.San))
+        {
+            var san = request.San.Trim();
+            query = query.Where(c => c.SubjectAlternativeNames != null && c.SubjectAlternativeNames.Contains(san));
+        }
+        if (!string.IsNullOrWhiteSpace(request.DeviceName))
+        {
+            var name = request.DeviceName.Trim();
+            var deviceId = await db.Devices.Where(d => d.Name == name).Select(d => (Guid?)d.Id).FirstOrDefaultAsync(cancellationToken);
+            if (deviceId is null)
+                return null;
+            query = query.Where(c => c.DeviceId == deviceId);
+        }
+        if (request.CaId is { } caId)
+            query = query.Where(c => c.CertificateAuthorityId == caId);
+
+        var soon = now.AddDays(Math.Clamp(request.ExpiringWithinDays, 1, 3650));
+        query = request.State switch
+        {
+            CertificateState.Valid => query.Where(c => c.RevokedAt == null && c.NotAfter > now),
+            CertificateState.Revoked => query.Where(c => c.RevokedAt != null),
+            CertificateState.Expired => query.Where(c => c.RevokedAt == null && c.NotAfter <= now),
+            CertificateState.Expiring => query.Where(c => c.RevokedAt == null && c.NotAfter > now && c.NotAfter <= soon),
+            _ => query,
+        };
+        return query;
+    }
+
+    /// <summary>A certificate by its serial, written as openssl or a browser shows it (colons, spaces, any case).</summary>
+    public async Task<CertificateDetails?> FindBySerialAsync(string serial, CancellationToken cancellationToken = default)
+    {
+        var normalized = NormalizeSerial(serial);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var id = await db.IssuedCertificates.AsNoTracking().Where(c => c.SerialNumber == normalized).Select(c => (Guid?)c.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return id is { } found ? await FindAsync(found, cancellationToken) : null;
     }
 
     public async Task<CertificateDetails?> FindAsync(Guid id, CancellationToken cancellationToken = default)

@@ -163,12 +163,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
     public async Task<(IReadOnlyList<DeviceSummary> Items, int Total)> ListPageAsync(DeviceQuery request, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.Devices.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(request.Search))
-        {
-            var search = request.Search.Trim();
-            query = query.Where(d => d.Name.Contains(search) || (d.Description != null && d.Description.Contains(search)));
-        }
+        var query = Matching(db.Devices.AsNoTracking(), request.Search);
         var total = await query.CountAsync(cancellationToken);
         query = (request.Sort, request.Descending) switch
         {
@@ -188,6 +183,15 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
                 .ToDictionaryAsync(g => g.Id, g => g.Count, cancellationToken);
         var items = rows.Select(r => new DeviceSummary(r.Id, r.Name, r.Description, r.Disabled, r.CreatedAt, counts.GetValueOrDefault(r.Id))).ToList();
         return (items, total);
+    }
+
+    /// <summary>The devices whose name or description contains <paramref name="search"/> (all when blank).</summary>
+    internal static IQueryable<Device> Matching(IQueryable<Device> query, string? search)
+    {
+        if (string.IsNullOrWhiteSpace(search))
+            return query;
+        var text = search.Trim();
+        return query.Where(d => d.Name.Contains(text) || (d.Description != null && d.Description.Contains(text)));
     }
 
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)

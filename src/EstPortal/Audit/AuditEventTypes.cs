@@ -43,6 +43,8 @@ public static class AuditEventTypes
     public const string AuditExported = "audit.exported";
     public const string BackupCreated = "backup.created";
     public const string BackupRestored = "backup.restored";
+    public const string ApiKeyCreated = "apikey.created";
+    public const string ApiKeyRevoked = "apikey.revoked";
 
     /// <summary>Every type above, for the audit log's filter.</summary>
     public static IReadOnlyList<string> All { get; } = typeof(AuditEventTypes)

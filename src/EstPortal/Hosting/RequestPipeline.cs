@@ -1,3 +1,4 @@
+using EstPortal.Api;
 using EstPortal.Components;
 using EstPortal.Components.Account;
 using EstPortal.Est;
@@ -16,6 +17,7 @@ internal static class RequestPipeline
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseEstPortalApiErrors();
 
         app.UseAuthentication();
         app.UseTwoFactorSetupGate();
@@ -27,6 +29,7 @@ internal static class RequestPipeline
         app.MapOperationsEndpoints();
         app.MapStaticAssets();
         app.MapPortalEndpoints();
+        app.MapEstPortalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAdditionalIdentityEndpoints();
     }

@@ -1,4 +1,5 @@
 using EstPortal.Admin;
+using EstPortal.Api;
 using EstPortal.Audit;
 using EstPortal.CaKeys;
 using EstPortal.CaKeys.Pkcs11;
@@ -51,6 +52,7 @@ internal static class ServiceRegistration
         services.AddHostedService<KeyEncryptionKeyWarning>();
 
         AddIdentity(services);
+        services.AddEstPortalApi();
         AddDomain(services);
         services.AddRevocationPublishing();
         builder.AddEstPortalOperations();
@@ -189,6 +191,8 @@ internal static class ServiceRegistration
         services.AddScoped<OperatorAdmin>();
         services.AddSingleton<CaProvisioning>();
         services.AddSingleton<AuditQuery>();
+        services.AddSingleton<ApiKeyAdmin>();
+        services.AddSingleton<KeysetPages>();
 
         services.AddSingleton<TlsCertificateProvider>();
         services.AddSingleton<FirstAdminSetup>();

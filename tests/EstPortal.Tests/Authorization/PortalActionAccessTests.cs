@@ -54,6 +54,8 @@ public sealed class PortalActionAccessTests : PortalComponentTest
             ["device.rotate-credential"] = a => RotateCredentialAsync(a),
             ["token.revoke"] = _ => RevokeTokenAsync(),
             ["certificate.revoke"] = _ => RevokeCertificateAsync(),
+            ["apikey.create"] = _ => CreateApiKeyAsync(),
+            ["apikey.revoke"] = _ => RevokeApiKeyAsync(),
         };
     }
 
@@ -173,6 +175,23 @@ public sealed class PortalActionAccessTests : PortalComponentTest
         await EventuallyAsync(() => Snackbar.ShownSnackbars.Any()); // added, or refused
         return await Devices.FindAsync("table-device") is not null;
     }
+
+    private async Task<bool> CreateApiKeyAsync()
+    {
+        var page = Context.Render<EstPortal.Components.Pages.ApiKeys.ApiKeyList>();
+        page.Instance.KeyName = "table-key";
+        await page.InvokeAsync(() => page.Instance.CreateAsync());
+        return (await ApiKeys.ListAsync()).Any(k => k.Name == "table-key");
+    }
+
+    private async Task<bool> RevokeApiKeyAsync()
+    {
+        await ApiKeys.CreateAsync("table-key", OperatorRoles.Operator, null, "test");
+        var key = (await ApiKeys.ListAsync()).Single(k => k.Name == "table-key");
+        return await ConfirmationOpensAsync<EstPortal.Components.Pages.ApiKeys.ApiKeyList>(p => p.RevokeAsync(key), "Revoke API key table-key?");
+    }
+
+    private ApiKeyAdmin ApiKeys => Context.Services.GetRequiredService<ApiKeyAdmin>();
 
     private async Task<bool> IssueTokenAsync()
     {

@@ -64,6 +64,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<DeviceAdmin>();
+        services.AddSingleton<ApiKeyAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
         services.AddSingleton<CertificateAdmin>();

@@ -14,11 +14,11 @@ public sealed record TokenState(string Text, Color Color, bool Revocable)
         Of(token.RevokedAt, token.UsedAt, token.UsedForSerial, token.UsedFromIp, token.ExpiresAt, now);
 
     private static TokenState Of(DateTimeOffset? revokedAt, DateTimeOffset? usedAt, string? serial, string? fromIp, DateTimeOffset expiresAt, DateTimeOffset now) =>
-        (revokedAt, usedAt) switch
+        (TokenStates.Of(revokedAt, usedAt, expiresAt, now), revokedAt, usedAt) switch
         {
-            ({ } revoked, _) => new($"Revoked {CertificateFormat.DateTime(revoked)}", Color.Default, false),
-            (_, { } used) => new($"Used {CertificateFormat.DateTime(used)} for serial {serial ?? "unknown"}" + (fromIp is null ? "" : $" from {fromIp}"), Color.Success, false),
-            _ when expiresAt <= now => new("Expired", Color.Warning, false),
+            (TokenStateFilter.Revoked, { } revoked, _) => new($"Revoked {CertificateFormat.DateTime(revoked)}", Color.Default, false),
+            (TokenStateFilter.Used, _, { } used) => new($"Used {CertificateFormat.DateTime(used)} for serial {serial ?? "unknown"}" + (fromIp is null ? "" : $" from {fromIp}"), Color.Success, false),
+            (TokenStateFilter.Expired, _, _) => new("Expired", Color.Warning, false),
             _ => new("Unused", Color.Info, true),
         };
 }
