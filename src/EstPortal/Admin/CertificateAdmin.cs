@@ -78,6 +78,9 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
         return new CertificatePage(items, Math.Min(count, CountCap), count > CountCap);
     }
 
+    /// <summary>Matches beyond which a subject prefix is read through the list's order instead of the Subject index.</summary>
+    internal const int BroadSubjectPrefix = 2_000;
+
     /// <summary>The request's filters (not its order or page), or null when it names a device that does not exist.</summary>
     internal static async Task<IQueryable<EstPortal.Data.Entities.IssuedCertificate>?> FilterAsync(
         EstPortalDbContext db, CertificateQuery request, DateTimeOffset now, CancellationToken cancellationToken)
@@ -86,8 +89,15 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
 
         if (!string.IsNullOrWhiteSpace(request.SubjectPrefix))
         {
-            var (low, high) = PrefixRange(NormalizeSubjectPrefix(request.SubjectPrefix));
-            query = query.Where(c => c.Subject.CompareTo(low) >= 0 && c.Subject.CompareTo(high) < 0);
+            var prefix = NormalizeSubjectPrefix(request.SubjectPrefix);
+            var (low, high) = PrefixRange(prefix);
+            var inRange = query.Where(c => c.Subject.CompareTo(low) >= 0 && c.Subject.CompareTo(high) < 0);
+            // A narrow prefix is a short range on the Subject index. A broad one ("CN=dev-0" of a million) would make
+            // the planner read its whole range and sort it, where walking the list's ordering index and testing each
+            // row stops after a page. SQLite has no statistics to tell them apart (no ANALYZE), so one bounded probe
+            // of the range decides, and the broad case tests the prefix in a form no index serves.
+            var broad = await inRange.Select(c => c.Id).Take(BroadSubjectPrefix).CountAsync(cancellationToken) == BroadSubjectPrefix;
+            query = broad ? query.Where(c => c.Subject.Substring(0, prefix.Length) == prefix) : inRange;
         }
         if (!string.IsNullOrWhiteSpace(request.Serial))
         {
