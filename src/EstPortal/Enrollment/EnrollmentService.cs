@@ -247,8 +247,16 @@ public sealed class EnrollmentService(
 
         public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
             new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
-                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome,
+                Details: Details(), Outcome: outcome,
                 CsrSha256: Request.CsrSha256);
+
+        // Which profile, and which front door when it is not HTTPS (EST over CoAP, RFC 9148).
+        private string? Details()
+        {
+            var profile = Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})";
+            var transport = Request.Transport == EnrollmentRequest.Https ? null : $"over {Request.Transport}";
+            return profile is null ? transport : transport is null ? profile : $"{profile} {transport}";
+        }
 
         public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)
         {
