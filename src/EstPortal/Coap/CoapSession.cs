@@ -34,16 +34,19 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
         if (message.Type == CoapMessageType.Confirmable && _replies.TryGetValue(message.MessageId, out var previous))
             return previous;
 
-        var (code, options, payload) = await AnswerAsync(message, cancellationToken);
+        var (code, options, payload, sent) = await AnswerAsync(message, cancellationToken);
         var reply = CoapCodec.Encode(new CoapMessage(
             message.Type == CoapMessageType.Confirmable ? CoapMessageType.Acknowledgement : CoapMessageType.NonConfirmable,
             code, message.Type == CoapMessageType.Confirmable ? message.MessageId : _nextMessageId++, message.Token, options, payload));
+        // A server-generated key sent whole is zeroed once encoded (RFC 7030 §4.4: the server keeps no copy); one sent
+        // in blocks stays until its last block is asked for or the session ends.
+        sent?.Dispose();
         if (message.Type == CoapMessageType.Confirmable)
             Remember(message.MessageId, reply);
         return reply;
     }
 
-    private async Task<(byte Code, List<CoapOption> Options, byte[] Payload)> AnswerAsync(CoapMessage message, CancellationToken cancellationToken)
+    private async Task<(byte Code, List<CoapOption> Options, byte[] Payload, IDisposable? Sent)> AnswerAsync(CoapMessage message, CancellationToken cancellationToken)
     {
         // RFC 7252 §5.4.1: a critical option we do not understand makes the request 4.02.
         if (message.Options.FirstOrDefault(o => CoapOptionNumbers.IsCritical(o.Number) && !CoapOptionNumbers.IsUnderstood(o.Number)) is { Value: not null } unknown)
@@ -82,7 +85,7 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
             if (block1.More)
             {
                 // RFC 7959 §2.3: 2.31 Continue acknowledges the block; the body is processed when the last arrives.
-                return (CoapCodes.Continue, [new CoapOption(CoapOptionNumbers.Block1, block1.Encode())], []);
+                return (CoapCodes.Continue, [new CoapOption(CoapOptionNumbers.Block1, block1.Encode())], [], null);
             }
             body = upload.ToArray();
             Drop(key);
@@ -100,10 +103,7 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
 
         var asked = block2 ?? new BlockOption(0, false, DefaultBlockExponent);
         if (block2 is null && answer.Payload.Length <= asked.Size)
-        {
-            answer.Secret?.Dispose();
             return Whole(answer, block1Echo);
-        }
         Keep(key, answer);
         return Slice(answer, asked, block1Echo);
     }
@@ -137,16 +137,16 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
         _answers[key] = answer;
     }
 
-    private static (byte Code, List<CoapOption> Options, byte[] Payload) Whole(CoapResponse answer, BlockOption? block1Echo = null)
+    private static (byte Code, List<CoapOption> Options, byte[] Payload, IDisposable? Sent) Whole(CoapResponse answer, BlockOption? block1Echo = null)
     {
         var options = Options(answer);
         if (block1Echo is { } echo)
             options.Add(new CoapOption(CoapOptionNumbers.Block1, echo.Encode()));
-        return (answer.Code, options, answer.Payload);
+        return (answer.Code, options, answer.Payload, answer.Secret);
     }
 
     /// <summary>RFC 7959 §2.2: block NUM of the answer, with M set while more follow and Size2 (§4) giving the total.</summary>
-    private static (byte Code, List<CoapOption> Options, byte[] Payload) Slice(CoapResponse answer, BlockOption asked, BlockOption? block1Echo)
+    private static (byte Code, List<CoapOption> Options, byte[] Payload, IDisposable? Sent) Slice(CoapResponse answer, BlockOption asked, BlockOption? block1Echo)
     {
         var size = asked.Size;
         if (asked.Offset >= answer.Payload.Length && !(asked.Number == 0 && answer.Payload.Length == 0))
@@ -160,7 +160,7 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
             options.Add(new CoapOption(CoapOptionNumbers.Size2, CoapUint.Encode((uint)answer.Payload.Length)));
         if (block1Echo is { } echo)
             options.Add(new CoapOption(CoapOptionNumbers.Block1, echo.Encode()));
-        return (answer.Code, options, answer.Payload.AsSpan(offset, length).ToArray());
+        return (answer.Code, options, answer.Payload.AsSpan(offset, length).ToArray(), null);
     }
 
     private static List<CoapOption> Options(CoapResponse answer)
@@ -196,6 +196,8 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
             upload.Dispose();
         foreach (var answer in _answers.Values)
             answer.Secret?.Dispose();
+        foreach (var reply in _replies.Values)
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(reply);
         _uploads.Clear();
         _answers.Clear();
     }
