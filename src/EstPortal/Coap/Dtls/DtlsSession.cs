@@ -33,7 +33,7 @@ internal sealed class DtlsSession(
             dtls = new DtlsServerProtocol().Accept(server, transport, hello);
             handshaking = false;
             limits.HandshakeDone(address);
-            logger.LogDebug("DTLS session with {Remote} established ({Subject})", transport.Remote, server.ClientChain[0].Subject);
+            logger.LogDebug("DTLS session with {Remote} established ({Subject})", transport.Remote, server.ClientChain.Count > 0 ? server.ClientChain[0].Subject : "no client certificate");
 
             using var session = new CoapSession(new CoapPeer(transport.Remote, server.ClientChain, server.TlsUnique), resource, options.MaxRequestBodyBytes);
             var buffer = new byte[dtls.GetReceiveLimit()];
