@@ -88,7 +88,32 @@ public sealed class CoapsInteropTests(CoapsHost coaps) : IClassFixture<CoapsHost
 
         Assert.True(answer.Says("4.00"), answer.Output);
         Assert.Contains(other.Name, answer.Output);
+        // Audited like any refusal, naming the front door.
+        var contexts = Host.Services.GetRequiredService<IDbContextFactory<EstPortal.Data.EstPortalDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var refusal = await db.AuditEvents.Where(e => e.Actor == $"certificate:{device.Certificate.SerialNumber}" && e.Outcome == "Failure").SingleAsync();
+        Assert.Contains("over coaps", refusal.Details);
+        Assert.Contains(other.Name, refusal.Reason);
         Assert.Null(answer.Payload is { } p && p.Length > 0 && p[0] == 0x30 ? p : null);
+    }
+
+    [RequiresToolFact(CoapClientTool.OpenSsl)]
+    public async Task Sen_OnAProfileThatRequiresApproval_Answers503WithMaxAgeAndIssuesNothing()
+    {
+        using var dir = new ToolWorkspace();
+        var ca = dir.WriteCaPem(Host.CaCertificate);
+        var label = "approve" + Suffix();
+        await Host.AddProfileAsync("coap-" + label, label, EstPortal.Policy.CsrPolicy.Default with { AcceptReenrollmentFrom = ["default"] }, requiresApproval: true);
+        var device = await coaps.EnrolledDeviceAsync(dir, "coap-pend-" + Suffix());
+        var csr = dir.Write("p.csr.der", TestCsr.Create($"CN={device.Name}").Der);
+
+        var answer = await CoapClientTool.RunAsync(CoapClientTool.OpenSsl, dir, coaps.EstUrl("sen", label), device, ca,
+            "-m", "post", "-t", "286", "-f", csr, "-v", "6");
+
+        Assert.True(answer.Says("5.03"), answer.Output);
+        Assert.Contains("Max-Age:60", answer.Output); // EstPortal:PendingRetryAfterSeconds
+        Assert.Contains("approval", answer.Output);
+        Assert.Equal(0, await IssuedCountAsync($"CN={device.Name}"));
     }
 
     [RequiresToolFact(CoapClientTool.OpenSsl)]
