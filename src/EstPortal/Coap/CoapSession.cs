@@ -101,7 +101,9 @@ public sealed class CoapSession(CoapPeer peer, ICoapResource resource, int maxRe
             (int?)message.UintOption(CoapOptionNumbers.ContentFormat), (int?)message.UintOption(CoapOptionNumbers.Accept), body);
         var answer = await resource.HandleAsync(peer, request, cancellationToken);
 
-        var asked = block2 ?? new BlockOption(0, false, DefaultBlockExponent);
+        // A client that sent its body in small Block1 pieces gets the answer in pieces of that size too: it told us what
+        // it can handle (RFC 7959 §2.5: the size a client uses is a hint for the other direction).
+        var asked = block2 ?? new BlockOption(0, false, block1Echo?.SizeExponent ?? DefaultBlockExponent);
         if (block2 is null && answer.Payload.Length <= asked.Size)
             return Whole(answer, block1Echo);
         Keep(key, answer);
