@@ -132,7 +132,7 @@ public sealed class EnrollmentService(
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
-            attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
+            attempt.EventType, request, caller, signer.CaId, issued, OverTransport(request, DescribeRenewal(caller, issued)), pendingId));
         if (lost is not null)
         {
             // Not recorded, so never sent: the generated key goes now, not whenever the collector gets to it.
@@ -221,6 +221,11 @@ public sealed class EnrollmentService(
                 return (EnrollmentResult.Pending(retryAfter, $"the request is waiting for an operator's approval; retry after {retryAfter} seconds"), null);
         }
     }
+
+    /// <summary>The audit row names the front door when it is not HTTPS (EST over CoAP, RFC 9148).</summary>
+    private static string? OverTransport(EnrollmentRequest request, string? details) =>
+        request.Transport == EnrollmentRequest.Https ? details
+        : details is null ? $"over {request.Transport}" : $"{details} over {request.Transport}";
 
     private static string? DescribeRenewal(EstCaller caller, IssuedCertificateResult issued)
     {

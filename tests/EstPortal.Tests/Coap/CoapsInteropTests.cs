@@ -55,6 +55,10 @@ public sealed class CoapsInteropTests(CoapsHost coaps) : IClassFixture<CoapsHost
         Assert.Equal($"CN={device.Name}", issued.Subject);
         Assert.NotEqual(device.Certificate.SerialNumber, issued.SerialNumber);
         Assert.True(Host.ChainsToCa(issued));
+        var contexts = Host.Services.GetRequiredService<IDbContextFactory<EstPortal.Data.EstPortalDbContext>>();
+        await using var db = await contexts.CreateDbContextAsync();
+        var audited = await db.AuditEvents.SingleAsync(e => e.SerialNumber == issued.SerialNumber);
+        Assert.Contains("over coaps", audited.Details);
     }
 
     [RequiresToolFact(CoapClientTool.OpenSsl)]
