@@ -36,7 +36,8 @@ public sealed class EnrollmentMetrics
         _enrollments.Add(1,
             new KeyValuePair<string, object?>("profile", request.Profile.Name),
             new KeyValuePair<string, object?>("operation", operation),
-            new KeyValuePair<string, object?>("outcome", outcome));
+            new KeyValuePair<string, object?>("outcome", outcome),
+            new KeyValuePair<string, object?>("transport", request.Transport));
         _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
     }
 

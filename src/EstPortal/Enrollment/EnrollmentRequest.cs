@@ -18,8 +18,12 @@ public sealed record EnrollmentRequest(
     string? FramingError,
     string? ClientIp,
     byte[]? TlsUnique = null,
-    bool ThroughProxy = false)
+    bool ThroughProxy = false,
+    string Transport = EnrollmentRequest.Https)
 {
+    /// <summary>EST over HTTPS (RFC 7030); the other front door is EST over secure CoAP, "coaps" (RFC 9148).</summary>
+    public const string Https = "https";
+
     /// <summary>
     /// Lower-case hex SHA-256 of the CSR DER as received, or null when the body could not be decoded. Lower case so it
     /// compares directly with <c>openssl dgst -sha256</c> or <c>sha256sum</c> run on the device's DER CSR.

@@ -132,7 +132,7 @@ public sealed class EnrollmentService(
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
-            attempt.EventType, request, caller, signer.CaId, issued, DescribeRenewal(caller, issued), pendingId));
+            attempt.EventType, request, caller, signer.CaId, issued, OverTransport(request, DescribeRenewal(caller, issued)), pendingId));
         if (lost is not null)
         {
             // Not recorded, so never sent: the generated key goes now, not whenever the collector gets to it.
@@ -222,6 +222,11 @@ public sealed class EnrollmentService(
         }
     }
 
+    /// <summary>The audit row names the front door when it is not HTTPS (EST over CoAP, RFC 9148).</summary>
+    private static string? OverTransport(EnrollmentRequest request, string? details) =>
+        request.Transport == EnrollmentRequest.Https ? details
+        : details is null ? $"over {request.Transport}" : $"{details} over {request.Transport}";
+
     private static string? DescribeRenewal(EstCaller caller, IssuedCertificateResult issued)
     {
         if (caller.Certificate is null)
@@ -247,8 +252,16 @@ public sealed class EnrollmentService(
 
         public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
             new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
-                Details: Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Outcome: outcome,
+                Details: Details(), Outcome: outcome,
                 CsrSha256: Request.CsrSha256);
+
+        // Which profile, and which front door when it is not HTTPS (EST over CoAP, RFC 9148).
+        private string? Details()
+        {
+            var profile = Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})";
+            var transport = Request.Transport == EnrollmentRequest.Https ? null : $"over {Request.Transport}";
+            return profile is null ? transport : transport is null ? profile : $"{profile} {transport}";
+        }
 
         public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)
         {

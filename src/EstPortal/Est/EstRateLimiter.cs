@@ -25,15 +25,20 @@ internal sealed class EstRateLimiter : IDisposable
     }
 
     /// <summary>Null when the request may go on; otherwise the 429 answer.</summary>
-    public IResult? Check(HttpContext context)
+    public IResult? Check(HttpContext context) =>
+        Check(PerMinuteLimit.AddressOf(context)) is { } retryAfter
+            ? EstResults.TooManyRequests("too many requests from this address", retryAfter)
+            : null;
+
+    /// <summary>The same per-address budget for any front door (CoAP too): null, or the seconds to wait.</summary>
+    public int? Check(string address)
     {
         if (_perAddress is null)
             return null;
-        var address = PerMinuteLimit.AddressOf(context);
         if (_perAddress.Refuse(address) is not { } retryAfter)
             return null;
         _refusals.Count(address, "too many requests from this address");
-        return EstResults.TooManyRequests("too many requests from this address", retryAfter);
+        return retryAfter;
     }
 
     public void Dispose() => _perAddress?.Dispose();

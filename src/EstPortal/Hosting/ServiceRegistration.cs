@@ -1,3 +1,4 @@
+using EstPortal.Coap;
 using EstPortal.Admin;
 using EstPortal.Api;
 using EstPortal.Audit;
@@ -198,5 +199,7 @@ internal static class ServiceRegistration
         services.AddSingleton<FirstAdminSetup>();
         services.AddSingleton<FirstRunInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<FirstRunInitializer>());
+        // After the first-run initializer: the CoAP listener presents the TLS certificate it issues.
+        services.AddEstOverCoaps();
     }
 }
