@@ -156,6 +156,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DeviceCredentialValidator>();
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<IdevidValidator>();
         services.AddSingleton<EstAuthenticator>();
         services.AddSingleton<FailedAuthenticationThrottle>();
         services.AddSingleton<CredentialRateLimit>();
@@ -169,6 +170,7 @@ internal static class ServiceRegistration
         services.AddSingleton<CredentialVersion>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IdevidDevices>();
         services.AddSingleton<IssuanceWriterContexts>();
         services.AddSingleton<IssuanceStaging>();
         services.AddSingleton<IssuanceRecorder>();
