@@ -45,6 +45,7 @@ public static class PortalAccessTable
         new("/approvals/{pending}", SignedIn),
         new("/audit", AuditReaders),
         new("/operators", Admins),
+        new("/trust-anchors", Admins),
         new("/Account/Manage", SignedIn),
         new("/Account/Manage/TwoFactorAuthentication", SignedIn),
         // Downloads
@@ -70,6 +71,8 @@ public static class PortalAccessTable
         new("operator.disable", Admins),
         new("operator.enable", Admins),
         new("operator.reset-password", Admins),
+        new("trust.add", Admins),
+        new("trust.remove", Admins),
         new("device.add", Managers),
         new("device.disable", Managers),
         new("device.rotate-credential", Managers),
