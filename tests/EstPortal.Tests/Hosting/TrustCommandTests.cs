@@ -49,3 +49,58 @@ public sealed class TrustCommandTests
         Assert.DoesNotContain("acme\t", after.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The IDevID flags of <c>profile add|set</c> and <c>device add|set|show</c>, as an operator runs them, then EST as the board meets them.</summary>
+public sealed class IdevidCommandTests
+{
+    [RequiresToolFact("openssl")]
+    public async Task ProfileAndDeviceIdevidFlags_LetABoardEnroll_AndProfileSetClearingTheAnchorsStopsIt()
+    {
+        using var workspace = new ToolWorkspace();
+        var manufacturer = new ManufacturerPki(workspace);
+        await manufacturer.CreateCaAsync("acme", "/O=Acme Boards/CN=Acme IDevID CA");
+        var idevid = await manufacturer.IssueAsync("acme", "board", new IdevidSpec("/CN=acme-board-7/serialNumber=SN7") { EndDate = "20210101000000Z" });
+        var dataDirectory = AdminCommandTests.NewDataDirectory();
+
+        Assert.Equal(0, (await EstPortalCli.RunAsync(dataDirectory, "trust", "add", "acme", "--cert", manufacturer.PemPath("acme"))).ExitCode);
+        var typo = await EstPortalCli.RunAsync(dataDirectory, "profile", "add", "factory", "--label", "factory", "--idevid-trust", "acmee");
+        Assert.NotEqual(0, typo.ExitCode);
+        Assert.Contains("No manufacturer (idevid) trust anchor is named 'acmee'", typo.Stderr, StringComparison.Ordinal);
+        var badIdentity = await EstPortalCli.RunAsync(dataDirectory, "profile", "add", "factory", "--label", "factory", "--idevid-trust", "acme", "--idevid-identity", "mac");
+        Assert.NotEqual(0, badIdentity.ExitCode);
+        Assert.Contains("--idevid-identity 'mac' is not serialNumber, cn or san-uri", badIdentity.Stderr, StringComparison.Ordinal);
+        var profile = await EstPortalCli.RunAsync(dataDirectory, "profile", "add", "factory", "--label", "factory",
+            "--idevid-trust", "acme", "--idevid-identity", "cn", "--idevid-register", "none", "--idevid-accept-expired", "true");
+        Assert.True(profile.ExitCode == 0, profile.ToString());
+        var device = await EstPortalCli.RunAsync(dataDirectory, "device", "add", "board-7", "--idevid", "acme-board-7");
+        Assert.True(device.ExitCode == 0, device.ToString());
+
+        using (var host = EstPortalHost.Create(dataDirectory: dataDirectory))
+        {
+            host.KeepDataDirectory = true;
+            await host.InitializeAsync();
+            using var client = host.CreateEstClient(manufacturer.LoadWithKey("board"));
+            using var enrolled = await EstCalls.PostAsync(client, "/.well-known/est/factory/simpleenroll", TestCsr.Create("CN=board-7").Base64, auth: null);
+            await EstResponses.ReadIssuedCertificateAsync(enrolled);
+        }
+
+        var show = await EstPortalCli.RunAsync(dataDirectory, "device", "show", "board-7");
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains("idevid: acme-board-7", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"serial {idevid.SerialNumber}", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(idevid.RawData)), show.Stdout, StringComparison.Ordinal);
+
+        var cleared = await EstPortalCli.RunAsync(dataDirectory, "profile", "set", "factory", "--idevid-trust", "");
+        Assert.True(cleared.ExitCode == 0, cleared.ToString());
+        var noIdevid = await EstPortalCli.RunAsync(dataDirectory, "device", "set", "board-7", "--no-idevid");
+        Assert.True(noIdevid.ExitCode == 0, noIdevid.ToString());
+
+        using (var host = EstPortalHost.Create(dataDirectory: dataDirectory))
+        {
+            await host.InitializeAsync();
+            using var client = host.CreateEstClient(manufacturer.LoadWithKey("board"));
+            using var refused = await EstCalls.PostAsync(client, "/.well-known/est/factory/simpleenroll", TestCsr.Create("CN=board-7").Base64, auth: null);
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+    }
+}
