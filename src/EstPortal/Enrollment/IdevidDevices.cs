@@ -30,6 +30,9 @@ public sealed class IdevidDevices(IDbContextFactory<EstPortalDbContext> contexts
         }
         else
         {
+            // The idevid-device rule refused this before; never register a board on a profile that does not register.
+            if (profile.Policy.Idevid.Registration == IdevidRegistration.None)
+                return (null, $"profile '{profile.Name}' registers no device on first contact");
             var name = caller.DeviceName ?? IdevidCaller.DeviceNameFor(idevid.IdentityValue);
             if (await db.Devices.AnyAsync(d => d.Name == name || d.Idevid == idevid.IdentityValue, cancellationToken))
                 return (null, $"a device named '{name}' or with idevid '{idevid.IdentityValue}' already exists; it was not the one this IDevID names");
