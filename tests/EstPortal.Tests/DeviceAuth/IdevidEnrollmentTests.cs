@@ -44,6 +44,21 @@ public sealed class IdevidEnrollmentTests(IdevidFixture fixture) : IClassFixture
     }
 
     [RequiresToolFact("openssl")]
+    public async Task KnownDevice_GetsAServerGeneratedKeyWithItsIdevid()
+    {
+        var label = await fixture.ProfileAsync(Acme);
+        var device = await AddDeviceAsync(fixture.Unique("keygen-board-"));
+        await fixture.Manufacturer.IssueAsync("acme", device.Name, new IdevidSpec($"/serialNumber={device.Name}"));
+
+        using var client = Host.CreateEstClient(fixture.Manufacturer.LoadWithKey(device.Name));
+        using var response = await PostAsync(client, $"/.well-known/est/{label}/serverkeygen", TestCsr.Create($"CN={device.Name}").Base64, auth: null);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        Assert.StartsWith("multipart/mixed", response.Content.Headers.ContentType?.MediaType);
+        Assert.Single(await Host.Services.GetRequiredService<DeviceAdmin>().CertificatesOfAsync(device.Id));
+    }
+
+    [RequiresToolFact("openssl")]
     public async Task KnownDevice_AskingForAnotherDevicesName_IsRefusedByTheIdentityRule()
     {
         var label = await fixture.ProfileAsync(Acme);
