@@ -30,6 +30,7 @@ public abstract class EstPortalDbContext(DbContextOptions options)
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<CertificateRevocationList> CertificateRevocationLists => Set<CertificateRevocationList>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<TrustAnchor> TrustAnchors => Set<TrustAnchor>();
 
     /// <summary>The Data Protection key ring lives here so that several instances can share it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -49,17 +49,26 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
     /// Registers a device with the subjectAltName patterns it may ask for when it authenticates as itself (see
     /// <see cref="DeviceSubjectAltNamePatterns"/>; none: no subjectAltName at all).
     /// </summary>
-    public async Task<AdminResult<NewDevice>> AddAsync(string name, string? description, IEnumerable<string> subjectAltNamePatterns, string actor,
-        CancellationToken cancellationToken = default)
+    public Task<AdminResult<NewDevice>> AddAsync(string name, string? description, IEnumerable<string> subjectAltNamePatterns, string actor,
+        CancellationToken cancellationToken = default) =>
+        AddAsync(name, description, subjectAltNamePatterns, idevid: null, actor, cancellationToken);
+
+    /// <summary>As the other overloads, with the value the device's IDevID names it by (null: its name).</summary>
+    public async Task<AdminResult<NewDevice>> AddAsync(string name, string? description, IEnumerable<string> subjectAltNamePatterns, string? idevid,
+        string actor, CancellationToken cancellationToken = default)
     {
         if (DeviceRegistration.Validate(name, description, subjectAltNamePatterns, out var patterns) is { } error)
             return AdminResult<NewDevice>.Fail(error);
+        if (idevid is not null && ValidateIdevid(idevid) is { } idevidError)
+            return AdminResult<NewDevice>.Fail(idevidError);
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Devices.AnyAsync(d => d.Name == name, cancellationToken))
             return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
+        if (idevid is not null && await db.Devices.AnyAsync(d => d.Idevid == idevid, cancellationToken))
+            return AdminResult<NewDevice>.Fail($"Another device already has idevid '{idevid}'.");
 
-        var added = DeviceRegistration.Stage(db, audit, name, description, patterns, actor, time.GetUtcNow(), "added");
+        var added = DeviceRegistration.Stage(db, audit, name, description, patterns, actor, time.GetUtcNow(), "added", idevid);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -92,6 +101,41 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
             Details: $"device '{device.Name}' subjectAltName patterns: {Join(before)} → {Join(patterns)}"));
         await db.SaveChangesAsync(cancellationToken);
         return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.Ok(patterns);
+    }
+
+    /// <summary>An idevid value: what the device's IDevID carries in the place its profile reads (serialNumber, CN or a SAN URI).</summary>
+    public static string? ValidateIdevid(string idevid) =>
+        string.IsNullOrWhiteSpace(idevid) || idevid.Length > 256 || idevid != idevid.Trim() || idevid.Any(char.IsControl)
+            ? "An idevid value has 1 to 256 characters, no control characters and no leading or trailing spaces."
+            : null;
+
+    /// <summary>
+    /// Sets (or with null clears) the value the device's IDevID names it by; the next IDevID request is matched against it.
+    /// The IDevID the device first arrived with stays on record.
+    /// </summary>
+    public async Task<AdminResult<string?>> SetIdevidAsync(Guid deviceId, string? idevid, string actor, CancellationToken cancellationToken = default)
+    {
+        if (idevid is not null && ValidateIdevid(idevid) is { } error)
+            return AdminResult<string?>.Fail(error);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
+        if (device is null)
+            return AdminResult<string?>.Fail("No such device.");
+        if (idevid is not null && await db.Devices.AnyAsync(d => d.Idevid == idevid && d.Id != deviceId, cancellationToken))
+            return AdminResult<string?>.Fail($"Another device already has idevid '{idevid}'.");
+        var before = device.Idevid;
+        device.Idevid = idevid;
+        audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceUpdated, true, actor, DeviceId: deviceId,
+            Details: $"device '{device.Name}' idevid: {before ?? "(its name)"} → {idevid ?? "(its name)"}"));
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return AdminResult<string?>.Fail($"Another device already has idevid '{idevid}'.");
+        }
+        return AdminResult<string?>.Ok(idevid);
     }
 
     private static string Join(IReadOnlyList<DeviceSubjectAltNamePattern> patterns) =>

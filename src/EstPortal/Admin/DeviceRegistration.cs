@@ -27,19 +27,19 @@ internal static class DeviceRegistration
     }
 
     public static NewDevice Stage(EstPortalDbContext db, AuditLog audit, string name, string? description,
-        IReadOnlyList<DeviceSubjectAltNamePattern> patterns, string actor, DateTimeOffset now, string how)
+        IReadOnlyList<DeviceSubjectAltNamePattern> patterns, string actor, DateTimeOffset now, string how, string? idevid = null)
     {
         var secret = DeviceSecrets.Generate();
         var device = new Device
         {
             Id = Guid.NewGuid(), Name = name, Description = description, CreatedAt = now,
-            SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns),
+            SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns), Idevid = idevid,
         };
         device.Credentials.Add(new DeviceCredential { Id = Guid.NewGuid(), SecretHash = DeviceSecrets.Hash(secret), CreatedAt = now });
         db.Devices.Add(device);
         var described = patterns.Count == 0 ? "" : $", subjectAltName patterns {string.Join(", ", patterns)}";
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceAdded, true, actor, DeviceId: device.Id,
-            Details: $"device '{name}' {how} with a new credential{described}"));
+            Details: $"device '{name}' {how} with a new credential{described}" + (idevid is null ? "" : $", idevid '{idevid}'")));
         return new NewDevice(device.Id, name, secret);
     }
 }

@@ -146,7 +146,16 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             return $"Profile '{name}' always accepts its own certificates; name other profiles in 'accept re-enrollment from'.";
         var known = await db.EnrollmentProfiles.Where(p => accepted.Contains(p.Name)).Select(p => p.Name).ToListAsync(cancellationToken);
         var unknown = accepted.Except(known, StringComparer.Ordinal).ToList();
-        return unknown.Count == 0 ? null : $"No profile is named {string.Join(", ", unknown.Select(u => $"'{u}'"))} (accept re-enrollment from).";
+        if (unknown.Count > 0)
+            return $"No profile is named {string.Join(", ", unknown.Select(u => $"'{u}'"))} (accept re-enrollment from).";
+        return await CheckIdevidAnchorsAsync(db, policy, cancellationToken);
+    }
+
+    /// <summary>The manufacturer anchors a profile names must exist as such (a typo would silently accept no IDevID).</summary>
+    private static async Task<string?> CheckIdevidAnchorsAsync(EstPortalDbContext db, CsrPolicy policy, CancellationToken cancellationToken)
+    {
+        var unknown = await TrustAnchorAdmin.UnknownAsync(db, policy.Idevid.TrustAnchors.ToList(), TrustAnchorPurpose.ManufacturerIdentity, cancellationToken);
+        return unknown.Count == 0 ? null : $"No manufacturer (idevid) trust anchor is named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.";
     }
 
     public async Task<IReadOnlyList<ProfileSummary>> ListAsync(CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.Policy;
 
 namespace EstPortal.DeviceAuth;
 
@@ -27,7 +28,8 @@ public sealed record PresentedCredentials(BasicCredentials? Basic, X509Certifica
 public sealed class EstAuthenticator(
     DeviceCredentialValidator credentials,
     BootstrapTokenValidator tokens,
-    ClientCertificateValidator certificates)
+    ClientCertificateValidator certificates,
+    IdevidValidator idevids)
 {
     public async Task<DeviceAuthResult> AuthenticateBasicAsync(BasicCredentials? basic, CancellationToken cancellationToken)
     {
@@ -53,4 +55,17 @@ public sealed class EstAuthenticator(
 
     public Task<DeviceAuthResult> AuthenticateCertificateAsync(X509Certificate2? certificate, CancellationToken cancellationToken) =>
         certificate is null ? Task.FromResult(DeviceAuthResult.NotRecognised) : certificates.ValidateAsync(certificate, cancellationToken);
+
+    /// <summary>
+    /// RFC 7030 §3.3.2: a certificate this server issued, or else — on a profile that accepts manufacturer anchors — an
+    /// IDevID. Any other certificate is no credential (the TLS handshake accepted it only so that these rules judge it).
+    /// </summary>
+    public async Task<DeviceAuthResult> AuthenticateCertificateOrIdevidAsync(X509Certificate2? certificate, IdevidPolicy idevid,
+        CancellationToken cancellationToken)
+    {
+        var ours = await AuthenticateCertificateAsync(certificate, cancellationToken);
+        if (certificate is null || ours.Caller is not null || ours.Actor is not null || !idevid.Enabled)
+            return ours;
+        return await idevids.ValidateAsync(certificate, [], idevid, cancellationToken);
+    }
 }

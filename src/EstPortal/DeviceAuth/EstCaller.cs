@@ -5,6 +5,8 @@ public enum EstCallerKind
     DeviceCredential,
     BootstrapToken,
     ClientCertificate,
+    /// <summary>A manufacturer certificate (IEEE 802.1AR IDevID) vouched for by a trust anchor the profile accepts.</summary>
+    ManufacturerCertificate,
 }
 
 /// <summary>
@@ -24,7 +26,8 @@ public sealed record EstCaller(
     string? TokenSubjectPattern = null,
     string? DeviceSubjectAltNamePatterns = null,
     Guid? CertificateProfileId = null,
-    string? CertificateProfileName = null);
+    string? CertificateProfileName = null,
+    IdevidCaller? Idevid = null);
 
 /// <summary>
 /// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a

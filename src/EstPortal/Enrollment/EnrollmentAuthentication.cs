@@ -51,7 +51,7 @@ public sealed class EnrollmentAuthentication(
             // RFC 7030 §3.3.2: HTTP authentication (Basic, or a bootstrap token as Bearer), or an existing certificate.
             _ when presented.Basic is not null => authenticator.AuthenticateBasicAsync(presented.Basic, cancellationToken),
             _ when presented.Bearer is not null => authenticator.AuthenticateBearerAsync(presented.Bearer, cancellationToken),
-            _ => authenticator.AuthenticateCertificateAsync(presented.ClientCertificate, cancellationToken),
+            _ => authenticator.AuthenticateCertificateOrIdevidAsync(presented.ClientCertificate, request.Profile.Policy.Idevid, cancellationToken),
         };
     }
 
@@ -77,6 +77,8 @@ public sealed class EnrollmentAuthentication(
             EnrollmentKind.Reenroll => $"client certificate {presented.ClientCertificate?.SerialNumber} not issued here",
             _ when presented.Basic is not null => $"wrong password or unknown token for '{presented.Basic.UserName}'",
             _ when presented.Bearer is not null => "unknown bearer token",
+            _ when presented.ClientCertificate is not null && request.Profile.Policy.Idevid.Enabled =>
+                $"client certificate {presented.ClientCertificate.SerialNumber} neither issued here nor an accepted IDevID",
             _ when presented.ClientCertificate is not null => $"client certificate {presented.ClientCertificate.SerialNumber} not issued here",
             _ => "no credentials",
         };

@@ -27,6 +27,7 @@ public sealed class EnrollmentService(
     CertificateIssuer issuer,
     ServerKeyIssuance serverKeys,
     PendingApprovals approvals,
+    IdevidDevices idevidDevices,
     IssuanceRecorder recorder,
     RevocationUrls revocationUrls,
     AuditLog audit,
@@ -84,12 +85,21 @@ public sealed class EnrollmentService(
         var decision = RenewedNames.KeepEncoding(caller.Certificate, evaluated.Decision!);
 
         Guid? pendingId = null;
-        if (request.Profile.RequiresApproval)
+        if (request.Profile.RequiresApproval || RegistersAfterApproval(caller, policy))
         {
             var gate = await ApprovalGateAsync(attempt, request, caller, csr, cancellationToken);
             if (gate.Result is not null)
                 return gate.Result;
             pendingId = gate.ApprovedId;
+        }
+
+        if (caller.Idevid is not null)
+        {
+            var (bound, notBound) = await idevidDevices.BindAsync(caller, request.Profile, cancellationToken);
+            if (bound is null)
+                return await attempt.RefuseAsync(EnrollmentFailure.Forbidden, notBound!, cancellationToken);
+            caller = bound;
+            attempt = attempt.WithCaller(caller);
         }
 
         ICaSigner? signer;
@@ -132,7 +142,7 @@ public sealed class EnrollmentService(
         }
 
         var lost = await recorder.RecordAsync(new IssuanceToRecord(
-            attempt.EventType, request, caller, signer.CaId, issued, OverTransport(request, DescribeRenewal(caller, issued)), pendingId));
+            attempt.EventType, request, caller, signer.CaId, issued, OverTransport(request, DescribeRenewal(caller, issued) ?? caller.Idevid?.ToString()), pendingId));
         if (lost is not null)
         {
             // Not recorded, so never sent: the generated key goes now, not whenever the collector gets to it.
@@ -141,6 +151,10 @@ public sealed class EnrollmentService(
         }
         return EnrollmentResult.Issued(issued.Der, key);
     }
+
+    /// <summary>An IDevID of a board the fleet does not know, on a profile that registers such boards once an operator approves.</summary>
+    private static bool RegistersAfterApproval(EstCaller caller, CsrPolicy policy) =>
+        caller.Idevid is { Known: false } && policy.Idevid.Registration == IdevidRegistration.Approval;
 
     private static readonly KeyPolicy KeyPolicyAcceptingAny = new() { AllowRsa = true, MinimumRsaBits = 0, AllowedCurves = ["P-256", "P-384", "P-521"] };
 
@@ -238,7 +252,7 @@ public sealed class EnrollmentService(
     }
 
     /// <summary>Who is trying what, so every refusal is audited the same way.</summary>
-    private sealed record Attempt(AuditLog Audit, EnrollmentRequest Request, string Actor, Guid? DeviceId)
+    private sealed record Attempt(AuditLog Audit, EnrollmentRequest Request, string Actor, Guid? DeviceId, IdevidCaller? Idevid = null)
     {
         public string EventType => Request.Kind switch
         {
@@ -248,19 +262,25 @@ public sealed class EnrollmentService(
         };
 
         public Attempt WithActor(string? actor) => actor is null ? this : this with { Actor = actor };
-        public Attempt WithCaller(EstCaller caller) => this with { Actor = caller.Actor, DeviceId = caller.DeviceId };
+        public Attempt WithCaller(EstCaller caller) => this with { Actor = caller.Actor, DeviceId = caller.DeviceId, Idevid = caller.Idevid };
 
         public AuditRecord Record(bool succeeded, string? reason, string? outcome = null) =>
-            new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId,
-                Details: Details(), Outcome: outcome,
+            new(EventType, succeeded, Actor, Request.ClientIp, reason, DeviceId: DeviceId, Details: Details, Outcome: outcome,
                 CsrSha256: Request.CsrSha256);
 
-        // Which profile, and which front door when it is not HTTPS (EST over CoAP, RFC 9148).
-        private string? Details()
+        /// <summary>
+        /// The profile when it has a label; the IDevID (issuer, serial, SHA-256) when one authenticated the request; the
+        /// front door when it is not HTTPS (EST over CoAP, RFC 9148).
+        /// </summary>
+        private string? Details
         {
-            var profile = Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})";
-            var transport = Request.Transport == EnrollmentRequest.Https ? null : $"over {Request.Transport}";
-            return profile is null ? transport : transport is null ? profile : $"{profile} {transport}";
+            get
+            {
+                string?[] parts = [Request.Profile.Label is null ? null : $"profile '{Request.Profile.Name}' (label {Request.Profile.Label})", Idevid?.ToString(),
+                    Request.Transport == EnrollmentRequest.Https ? null : $"over {Request.Transport}"];
+                var present = parts.OfType<string>().ToList();
+                return present.Count == 0 ? null : string.Join("; ", present);
+            }
         }
 
         public async Task<EnrollmentResult> RefuseAsync(EnrollmentFailure failure, string reason, CancellationToken cancellationToken)

@@ -159,6 +159,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DeviceCredentialValidator>();
         services.AddSingleton<BootstrapTokenValidator>();
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<IdevidValidator>();
         services.AddSingleton<EstAuthenticator>();
         services.AddSingleton<FailedAuthenticationThrottle>();
         services.AddSingleton<CredentialRateLimit>();
@@ -172,6 +173,7 @@ internal static class ServiceRegistration
         services.AddSingleton<CredentialVersion>();
         services.AddSingleton<EnrollmentProfiles>();
         services.AddSingleton<PendingApprovals>();
+        services.AddSingleton<IdevidDevices>();
         services.AddSingleton<IssuanceWriterContexts>();
         services.AddSingleton<IssuanceStaging>();
         services.AddSingleton<IssuanceRecorder>();
@@ -184,6 +186,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<TrustAnchorAdmin>();
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<DashboardStatistics>();

@@ -56,6 +56,8 @@ public sealed record CsrPolicy
     /// <summary>RFC 7030 §3.5: the CSR's challengePassword must carry the connection's tls-unique value.</summary>
     public bool RequireProofOfPossessionLinking { get; init; }
     public ServerKeyGenerationPolicy ServerKeyGeneration { get; init; } = new();
+    /// <summary>Manufacturer certificates (IDevIDs) that authenticate first enrollment; off by default.</summary>
+    public IdevidPolicy Idevid { get; init; } = new();
 
     public static readonly CsrPolicy Default = new();
 

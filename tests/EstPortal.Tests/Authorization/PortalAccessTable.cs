@@ -66,6 +66,7 @@ public static class PortalAccessTable
         new("/audit", AuditReaders),
         new("/operators", Admins),
         new("/apikeys", Admins),
+        new("/trust-anchors", Admins),
         new("/Account/Manage", SignedIn),
         new("/Account/Manage/TwoFactorAuthentication", SignedIn),
         // Downloads
@@ -91,6 +92,8 @@ public static class PortalAccessTable
         new("operator.disable", Admins),
         new("operator.enable", Admins),
         new("operator.reset-password", Admins),
+        new("trust.add", Admins),
+        new("trust.remove", Admins),
         new("device.add", Managers),
         new("device.disable", Managers),
         new("device.rotate-credential", Managers),

@@ -56,6 +56,10 @@ public sealed class PortalActionAccessTests : PortalComponentTest
             ["certificate.revoke"] = _ => RevokeCertificateAsync(),
             ["apikey.create"] = _ => CreateApiKeyAsync(),
             ["apikey.revoke"] = _ => RevokeApiKeyAsync(),
+            ["trust.add"] = _ => DialogOpensAsync<EstPortal.Components.Pages.TrustAnchors.TrustAnchorList>(p => p.AddAsync(), "add-trust-anchor-dialog"),
+            ["trust.remove"] = a => ConfirmationOpensAsync<EstPortal.Components.Pages.TrustAnchors.TrustAnchorList>(
+                p => p.RemoveAsync(new TrustAnchorSummary(Guid.Empty, "arranged-anchor", TrustAnchorPurpose.ManufacturerIdentity, "CN=x", new string('0', 64),
+                    DateTimeOffset.UtcNow, DateTimeOffset.UtcNow)), "Remove trust anchor arranged-anchor"),
         };
     }
 

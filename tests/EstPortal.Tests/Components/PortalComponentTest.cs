@@ -67,6 +67,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<ApiKeyAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<TrustAnchorAdmin>();
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<SerialNumberGenerator>();
         services.AddSingleton<RootCaFactory>();

@@ -8,7 +8,10 @@ internal static class DeviceCommands
     private const string SanDescription =
         "A subjectAltName the device may ask for (repeatable): a regular expression, typed dns:, ip:, uri:, email: or untyped; {device} is the device name, e.g. dns:{device}.plant.example.";
 
-    public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli), ImportCommand(cli) };
+    private const string IdevidDescription =
+        "The value the device's manufacturer certificate (IDevID) names it by, where its profile reads it (serialNumber, CN or a SAN URI); the device name when omitted.";
+
+    public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli), ShowCommand(cli), ImportCommand(cli) };
 
     /// <summary>`device import FILE.csv`: every line checked first, nothing created while any is wrong; credentials once, as CSV.</summary>
     private static Command ImportCommand(AdminCli cli)
@@ -68,12 +71,13 @@ internal static class DeviceCommands
         var name = new Argument<string>("NAME") { Description = "Device name: its HTTP Basic user name, and the CN it enrolls under." };
         var description = new Option<string?>("--description") { Description = "Free text shown in the portal." };
         var san = new Option<string[]>("--san") { Description = SanDescription, AllowMultipleArgumentsPerToken = false };
-        var add = new Command("add", "Register a device and print its credential secret (shown once).") { name, description, san };
+        var idevid = new Option<string?>("--idevid") { Description = IdevidDescription };
+        var add = new Command("add", "Register a device and print its credential secret (shown once).") { name, description, san, idevid };
         add.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<DeviceAdmin>()
-                .AddAsync(parse.GetRequiredValue(name), parse.GetValue(description), parse.GetValue(san) ?? [], "cli", ct);
+                .AddAsync(parse.GetRequiredValue(name), parse.GetValue(description), parse.GetValue(san) ?? [], parse.GetValue(idevid), "cli", ct);
             if (!result.Succeeded)
                 return AdminCli.Fail(result.Error!);
             Console.WriteLine($"Device '{result.Value!.Name}' registered. Its credential secret (shown once; user name = device name):");
@@ -88,20 +92,37 @@ internal static class DeviceCommands
         var name = new Argument<string>("NAME");
         var san = new Option<string[]>("--san") { Description = SanDescription + " Replaces the device's patterns.", AllowMultipleArgumentsPerToken = false };
         var noSan = new Option<bool>("--no-san") { Description = "Remove every subjectAltName pattern: the device may ask for no subjectAltName." };
-        var set = new Command("set", "Change a device's subjectAltName patterns.") { name, san, noSan };
+        var idevid = new Option<string?>("--idevid") { Description = IdevidDescription };
+        var noIdevid = new Option<bool>("--no-idevid") { Description = "Clear the idevid value: an IDevID then names the device by its name." };
+        var set = new Command("set", "Change a device's subjectAltName patterns or idevid value.") { name, san, noSan, idevid, noIdevid };
         set.SetAction(async (parse, ct) =>
         {
             var patterns = parse.GetValue(san) ?? [];
             var clear = parse.GetValue(noSan);
-            if (patterns.Length == 0 && !clear)
-                return AdminCli.Fail("nothing to change: give --san PATTERN (repeatable) or --no-san");
+            var newIdevid = parse.GetValue(idevid);
+            var clearIdevid = parse.GetValue(noIdevid);
+            if (patterns.Length == 0 && !clear && newIdevid is null && !clearIdevid)
+                return AdminCli.Fail("nothing to change: give --san PATTERN (repeatable), --no-san, --idevid VALUE or --no-idevid");
             if (patterns.Length > 0 && clear)
                 return AdminCli.Fail("--san and --no-san exclude each other");
+            if (newIdevid is not null && clearIdevid)
+                return AdminCli.Fail("--idevid and --no-idevid exclude each other");
             await cli.PrepareAsync(ct);
             var devices = cli.App.Services.GetRequiredService<DeviceAdmin>();
             var device = await devices.FindAsync(parse.GetRequiredValue(name), ct);
             if (device is null)
                 return AdminCli.Fail($"no device is named '{parse.GetRequiredValue(name)}'");
+            if (newIdevid is not null || clearIdevid)
+            {
+                var changed = await devices.SetIdevidAsync(device.Id, newIdevid, "cli", ct);
+                if (!changed.Succeeded)
+                    return AdminCli.Fail(changed.Error!);
+                Console.WriteLine(newIdevid is null
+                    ? $"Device '{device.Name}' is named by its name in an IDevID."
+                    : $"Device '{device.Name}' is named '{newIdevid}' in an IDevID.");
+            }
+            if (patterns.Length == 0 && !clear)
+                return 0;
             var result = await devices.SetSubjectAltNamePatternsAsync(device.Id, patterns, "cli", ct);
             if (!result.Succeeded)
                 return AdminCli.Fail(result.Error!);
@@ -111,5 +132,33 @@ internal static class DeviceCommands
             return 0;
         });
         return set;
+    }
+
+    private static Command ShowCommand(AdminCli cli)
+    {
+        var name = new Argument<string>("NAME");
+        var show = new Command("show", "Show a device: state, idevid value and the IDevID it arrived with.") { name };
+        show.SetAction(async (parse, ct) =>
+        {
+            await cli.PrepareAsync(ct);
+            var device = await cli.App.Services.GetRequiredService<DeviceAdmin>().FindAsync(parse.GetRequiredValue(name), ct);
+            if (device is null)
+                return AdminCli.Fail($"no device is named '{parse.GetRequiredValue(name)}'");
+            Console.WriteLine($"name: {device.Name}");
+            Console.WriteLine($"state: {(device.Disabled ? "disabled" : "enabled")}");
+            Console.WriteLine($"created: {device.CreatedAt:u}");
+            Console.WriteLine($"idevid: {device.Idevid ?? "(its name)"}");
+            if (device.IdevidSha256 is null)
+            {
+                Console.WriteLine("arrived with IDevID: none");
+            }
+            else
+            {
+                Console.WriteLine($"arrived with IDevID: issuer '{device.IdevidIssuer}' serial {device.IdevidSerialNumber}");
+                Console.WriteLine($"  SHA-256 {device.IdevidSha256}, first seen {device.IdevidFirstSeenAt:u}");
+            }
+            return 0;
+        });
+        return show;
     }
 }

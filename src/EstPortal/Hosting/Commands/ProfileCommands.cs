@@ -51,6 +51,8 @@ internal static class ProfileCommands
         var setPolicy = new Option<FileInfo?>("--policy") { Description = "A JSON policy file replacing the current policy." };
         var setAccept = AcceptOption();
         var set = new Command("set", "Change a profile's approval switch, base64 wrapping or policy.") { setName, setApproval, setWrap, setPolicy, setAccept };
+        var setIdevid = new IdevidProfileOptions();
+        setIdevid.AddTo(set);
         set.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
@@ -64,8 +66,9 @@ internal static class ProfileCommands
                 policy = parse.GetValue(setPolicy) is { } file ? CsrPolicy.FromJson(await File.ReadAllTextAsync(file.FullName, ct)) : current.Policy;
                 if (parse.GetValue(setAccept) is { Length: > 0 } accepted)
                     policy = policy with { AcceptReenrollmentFrom = accepted.Where(a => a.Length > 0).ToList() };
+                policy = setIdevid.Apply(parse, policy);
             }
-            catch (Exception ex) when (ex is JsonException or IOException)
+            catch (Exception ex) when (ex is JsonException or IOException or FormatException)
             {
                 return AdminCli.Fail(ex.Message);
             }
@@ -111,6 +114,8 @@ internal static class ProfileCommands
             name, label, ca, policyFile, approval, wrap, noRsa, minRsa, curves, cnPattern, require, fixedValues, sanTypes, sanMax,
             sanRequired, validity, auth, pop, changeSubject, keygen, keygenEncrypt, eku, accept,
         };
+        var idevid = new IdevidProfileOptions();
+        idevid.AddTo(add);
         add.SetAction(async (parse, ct) =>
         {
             CsrPolicy policy;
@@ -149,6 +154,7 @@ internal static class ProfileCommands
                         RequireEncryption = policy.ServerKeyGeneration.RequireEncryption || parse.GetValue(keygenEncrypt),
                     },
                 };
+                policy = idevid.Apply(parse, policy);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or IOException)
             {

@@ -15,6 +15,7 @@ public partial class AddDeviceDialog
     private string _name = "";
     private string? _description;
     private string? _sanPatterns;
+    private string? _idevid;
     private NewDevice? _created;
     private bool _busy;
     private (string Name, string Message)? _rejected;
@@ -33,6 +34,8 @@ public partial class AddDeviceDialog
 
     private static string? ValidateSanPatterns(string? text) => DeviceSanPatternsHelp.Validate(text);
 
+    private static string? ValidateIdevid(string? value) => string.IsNullOrEmpty(value) ? null : DeviceAdmin.ValidateIdevid(value);
+
     private async Task SubmitAsync()
     {
         await _form.ValidateAsync();
@@ -50,7 +53,8 @@ public partial class AddDeviceDialog
         try
         {
             var description = string.IsNullOrWhiteSpace(_description) ? null : _description.Trim();
-            var result = await Devices.AddAsync(_name, description, DeviceSanPatternsHelp.Lines(_sanPatterns), PortalRoles.ActorOf(user));
+            var idevid = string.IsNullOrWhiteSpace(_idevid) ? null : _idevid;
+            var result = await Devices.AddAsync(_name, description, DeviceSanPatternsHelp.Lines(_sanPatterns), idevid, PortalRoles.ActorOf(user));
             if (result.Value is { } created)
             {
                 _created = created;

@@ -75,6 +75,21 @@ public partial class DeviceDetail
             await LoadAsync();
     }
 
+    private async Task EditIdevidAsync()
+    {
+        if (_device is null || await ManagerActorAsync() is null)
+            return;
+        var parameters = new DialogParameters<DeviceIdevidDialog>
+        {
+            { d => d.DeviceId, _device.Id },
+            { d => d.DeviceName, _device.Name },
+            { d => d.Idevid, _device.Idevid },
+        };
+        var dialog = await Dialogs.ShowAsync<DeviceIdevidDialog>("IDevID value", parameters, PortalDialogs.Options);
+        if (await dialog.Result is { Canceled: false })
+            await LoadAsync();
+    }
+
     private async Task EditSanPatternsAsync()
     {
         if (_device is null || await ManagerActorAsync() is null)

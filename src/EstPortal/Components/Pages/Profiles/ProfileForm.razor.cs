@@ -21,8 +21,10 @@ public partial class ProfileForm
     private string? _error;
     private (string Field, string Value, string Message)? _rejected;
     private IReadOnlyList<string> _otherProfiles = [];
+    private IReadOnlyList<string> _idevidAnchors = [];
 
     [Inject] private ProfileAdmin Profiles { get; set; } = default!;
+    [Inject] private TrustAnchorAdmin Anchors { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IConfiguration Configuration { get; set; } = default!;
@@ -35,8 +37,12 @@ public partial class ProfileForm
     [Parameter] public IReadOnlyList<string> CaNames { get; set; } = [];
 
     /// <summary>The profiles whose certificates this one may accept (RFC 7030 §3.2.2 labels are separate trust domains).</summary>
-    protected override async Task OnInitializedAsync() =>
+    protected override async Task OnInitializedAsync()
+    {
         _otherProfiles = (await Profiles.ListAsync()).Select(p => p.Name).Where(n => n != Model.Name).ToList();
+        _idevidAnchors = (await Anchors.ListAsync())
+            .Where(a => a.Purpose == EstPortal.Data.Entities.TrustAnchorPurpose.ManufacturerIdentity).Select(a => a.Name).ToList();
+    }
 
     private CsrPolicy CurrentPolicy => Model.ToPolicy();
 

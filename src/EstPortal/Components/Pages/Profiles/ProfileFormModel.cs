@@ -42,6 +42,12 @@ public sealed class ProfileFormModel
     public string ServerKeyType { get; set; } = "EC-P256";
     public bool RequireServerKeyEncryption { get; set; }
 
+    // Manufacturer certificates (IDevID) for first enrollment.
+    public IReadOnlyCollection<string> IdevidTrustAnchors { get; set; } = [];
+    public IdevidIdentitySource IdevidIdentity { get; set; } = IdevidIdentitySource.SerialNumber;
+    public IdevidRegistration IdevidRegistration { get; set; } = IdevidRegistration.None;
+    public bool IdevidAcceptExpired { get; set; }
+
     public CsrPolicy ToPolicy() => new()
     {
         Keys = new KeyPolicy { AllowRsa = AllowRsa, MinimumRsaBits = MinimumRsaBits, AllowedCurves = Curves.Where(AllowedCurves.Contains).ToList() },
@@ -67,6 +73,13 @@ public sealed class ProfileFormModel
         AcceptReenrollmentFrom = AcceptReenrollmentFrom.OrderBy(n => n, StringComparer.Ordinal).ToList(),
         RequireProofOfPossessionLinking = RequireProofOfPossessionLinking,
         ServerKeyGeneration = new ServerKeyGenerationPolicy { KeyType = ServerKeyType, RequireEncryption = RequireServerKeyEncryption },
+        Idevid = new IdevidPolicy
+        {
+            TrustAnchors = IdevidTrustAnchors.OrderBy(n => n, StringComparer.Ordinal).ToList(),
+            Identity = IdevidIdentity,
+            Registration = IdevidRegistration,
+            AcceptExpired = IdevidAcceptExpired,
+        },
     };
 
     public static ProfileFormModel From(string name, string? label, string caName, bool requiresApproval, bool wrap, CsrPolicy policy) => new()
@@ -96,6 +109,10 @@ public sealed class ProfileFormModel
         RequireProofOfPossessionLinking = policy.RequireProofOfPossessionLinking,
         ServerKeyType = policy.ServerKeyGeneration.KeyType,
         RequireServerKeyEncryption = policy.ServerKeyGeneration.RequireEncryption,
+        IdevidTrustAnchors = policy.Idevid.TrustAnchors.ToList(),
+        IdevidIdentity = policy.Idevid.Identity,
+        IdevidRegistration = policy.Idevid.Registration,
+        IdevidAcceptExpired = policy.Idevid.AcceptExpired,
     };
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
