@@ -29,6 +29,7 @@ public abstract class EstPortalDbContext(DbContextOptions options)
     public DbSet<PendingEnrollment> PendingEnrollments => Set<PendingEnrollment>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
     public DbSet<CertificateRevocationList> CertificateRevocationLists => Set<CertificateRevocationList>();
+    public DbSet<TrustAnchor> TrustAnchors => Set<TrustAnchor>();
 
     /// <summary>The Data Protection key ring lives here so that several instances can share it.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

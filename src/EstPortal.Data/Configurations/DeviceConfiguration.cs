@@ -13,6 +13,11 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.Property(d => d.Name).HasMaxLength(128);
         builder.Property(d => d.Description).HasMaxLength(1024);
         builder.Property(d => d.SubjectAltNamePatterns).HasMaxLength(8192);
+        builder.HasIndex(d => d.Idevid).IsUnique();
+        builder.Property(d => d.Idevid).HasMaxLength(256);
+        builder.Property(d => d.IdevidIssuer).HasMaxLength(1024);
+        builder.Property(d => d.IdevidSerialNumber).HasMaxLength(128);
+        builder.Property(d => d.IdevidSha256).HasMaxLength(64);
         builder.HasMany(d => d.Credentials).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Certificates).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Restrict);
     }

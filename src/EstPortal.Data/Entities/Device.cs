@@ -13,6 +13,16 @@ public sealed class Device
     /// </summary>
     public string? SubjectAltNamePatterns { get; set; }
     public bool Disabled { get; set; }
+    /// <summary>
+    /// The value the device's manufacturer certificate (IEEE 802.1AR IDevID) names it by, as the profile's IDevID identity
+    /// setting reads it (subject serialNumber, CN or a SAN URI); null: the device name itself.
+    /// </summary>
+    public string? Idevid { get; set; }
+    /// <summary>The IDevID the device first authenticated with: issuer, serial, SHA-256 fingerprint and when (null: none yet).</summary>
+    public string? IdevidIssuer { get; set; }
+    public string? IdevidSerialNumber { get; set; }
+    public string? IdevidSha256 { get; set; }
+    public DateTimeOffset? IdevidFirstSeenAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<DeviceCredential> Credentials { get; set; } = [];

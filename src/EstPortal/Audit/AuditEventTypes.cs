@@ -39,6 +39,8 @@ public static class AuditEventTypes
     public const string OperatorPasswordReset = "operator.password-reset";
     public const string OperatorRoleChanged = "operator.role-changed";
     public const string OperatorSignInRefused = "operator.sign-in-refused";
+    public const string TrustAnchorAdded = "trust.added";
+    public const string TrustAnchorRemoved = "trust.removed";
     public const string AuditVerified = "audit.verified";
     public const string AuditExported = "audit.exported";
 

@@ -181,6 +181,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<TrustAnchorAdmin>();
         services.AddSingleton<CertificateRevocation>();
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<DashboardStatistics>();

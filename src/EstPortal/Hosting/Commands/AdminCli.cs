@@ -17,7 +17,7 @@ internal sealed class AdminCli
         _root = new RootCommand("EstPortal administration. Settings use the server's configuration, e.g. --EstPortal:DataDirectory=/var/lib/estportal.");
         foreach (var command in new[] { CaCommands.Create(this), ProfileCommands.Create(this), DeviceCommands.Create(this),
                      TokenCommands.Create(this), PendingCommands.Create(this), OperatorCommands.Create(this), AuditCommands.Create(this),
-                     CertCommands.Create(this), MigrateCommand.Create(this) })
+                     CertCommands.Create(this), TrustCommands.Create(this), MigrateCommand.Create(this) })
             _root.Subcommands.Add(command);
         _optionNames = Descendants(_root).SelectMany(c => c.Options).SelectMany(o => o.Aliases.Append(o.Name))
             .Select(n => n.TrimStart('-')).ToHashSet(StringComparer.OrdinalIgnoreCase);
