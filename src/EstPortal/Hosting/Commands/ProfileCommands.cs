@@ -42,6 +42,8 @@ internal static class ProfileCommands
         var setPolicy = new Option<FileInfo?>("--policy") { Description = "A JSON policy file replacing the current policy." };
         var setAccept = AcceptOption();
         var set = new Command("set", "Change a profile's approval switch, base64 wrapping or policy.") { setName, setApproval, setWrap, setPolicy, setAccept };
+        var setTpm = new TpmProfileOptions();
+        setTpm.AddTo(set);
         set.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
@@ -55,6 +57,7 @@ internal static class ProfileCommands
                 policy = parse.GetValue(setPolicy) is { } file ? CsrPolicy.FromJson(await File.ReadAllTextAsync(file.FullName, ct)) : current.Policy;
                 if (parse.GetValue(setAccept) is { Length: > 0 } accepted)
                     policy = policy with { AcceptReenrollmentFrom = accepted.Where(a => a.Length > 0).ToList() };
+                policy = setTpm.Apply(parse, policy);
             }
             catch (Exception ex) when (ex is JsonException or IOException)
             {
@@ -102,6 +105,8 @@ internal static class ProfileCommands
             name, label, ca, policyFile, approval, wrap, noRsa, minRsa, curves, cnPattern, require, fixedValues, sanTypes, sanMax,
             sanRequired, validity, auth, pop, changeSubject, keygen, keygenEncrypt, eku, accept,
         };
+        var tpm = new TpmProfileOptions();
+        tpm.AddTo(add);
         add.SetAction(async (parse, ct) =>
         {
             CsrPolicy policy;
@@ -140,6 +145,7 @@ internal static class ProfileCommands
                         RequireEncryption = policy.ServerKeyGeneration.RequireEncryption || parse.GetValue(keygenEncrypt),
                     },
                 };
+                policy = tpm.Apply(parse, policy);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or IOException)
             {
