@@ -66,6 +66,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<DeviceAdmin>();
         services.AddSingleton<BootstrapTokenAdmin>();
         services.AddSingleton<ProfileAdmin>();
+        services.AddSingleton<TrustAnchorAdmin>();
         services.AddSingleton<CertificateAdmin>();
         services.AddSingleton<SerialNumberGenerator>();
         services.AddSingleton<RootCaFactory>();

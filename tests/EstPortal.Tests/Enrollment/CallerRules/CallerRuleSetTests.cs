@@ -7,10 +7,11 @@ public sealed class CallerRuleSetTests
     [Fact]
     public void Rules_RunInTheDocumentedOrder_WithDistinctNames()
     {
-        Assert.Equal(["authentication", "token-profile", "certificate-profile", "token-subject", "reenrollment-identity", "identity", "identity-san"],
+        Assert.Equal(["authentication", "token-profile", "certificate-profile", "tpm-attestation", "token-subject", "attested-key",
+                "reenrollment-identity", "identity", "identity-san"],
             CallerRuleSet.Rules.Select(r => r.Name));
         // What the credential may use is judged before the CSR is read; what it asks for, after.
-        Assert.All(CallerRuleSet.Rules.Take(3), r => Assert.False(r.NeedsCsr));
-        Assert.All(CallerRuleSet.Rules.Skip(3), r => Assert.True(r.NeedsCsr));
+        Assert.All(CallerRuleSet.Rules.Take(4), r => Assert.False(r.NeedsCsr));
+        Assert.All(CallerRuleSet.Rules.Skip(4), r => Assert.True(r.NeedsCsr));
     }
 }

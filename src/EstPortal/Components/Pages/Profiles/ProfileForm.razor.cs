@@ -1,6 +1,7 @@
 using EstPortal.Admin;
 using EstPortal.Components.Authorization;
 using EstPortal.Components.Shared;
+using EstPortal.Data.Entities;
 using EstPortal.Est;
 using EstPortal.Policy;
 using Microsoft.AspNetCore.Components;
@@ -21,8 +22,10 @@ public partial class ProfileForm
     private string? _error;
     private (string Field, string Value, string Message)? _rejected;
     private IReadOnlyList<string> _otherProfiles = [];
+    private IReadOnlyList<string> _tpmAnchors = [];
 
     [Inject] private ProfileAdmin Profiles { get; set; } = default!;
+    [Inject] private TrustAnchorAdmin TrustAnchors { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IConfiguration Configuration { get; set; } = default!;
@@ -35,8 +38,12 @@ public partial class ProfileForm
     [Parameter] public IReadOnlyList<string> CaNames { get; set; } = [];
 
     /// <summary>The profiles whose certificates this one may accept (RFC 7030 §3.2.2 labels are separate trust domains).</summary>
-    protected override async Task OnInitializedAsync() =>
+    protected override async Task OnInitializedAsync()
+    {
         _otherProfiles = (await Profiles.ListAsync()).Select(p => p.Name).Where(n => n != Model.Name).ToList();
+        // TPM vendors' EK roots this profile may accept for TPM attestation (docs/adr/00XX-tpm-attested-enrollment.md).
+        _tpmAnchors = (await TrustAnchors.ListAsync()).Where(a => a.Purpose == TrustAnchorPurpose.TpmEndorsement).Select(a => a.Name).ToList();
+    }
 
     private CsrPolicy CurrentPolicy => Model.ToPolicy();
 
