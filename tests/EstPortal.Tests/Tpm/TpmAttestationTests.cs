@@ -176,12 +176,41 @@ public sealed class TpmAttestationTests(EstPortalHost host) : IClassFixture<EstP
         await AssertAuditedAsync(AuditEventTypes.Enroll, "tpm-attestation: this profile requires a key attested by a TPM");
     }
 
+    [Fact]
+    public async Task GarbageParts_AreA400NamingThePart_AndABodyThatIsNotMultipartIs415()
+    {
+        using var vendorKey = RSA.Create(2048);
+        var vendor = new CertificateRequest("CN=Garbage Test TPM Vendor", vendorKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        vendor.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = vendor.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        var label = await RequiringProfileAsync(null, root.ExportCertificatePem());
+        using var client = host.CreateEstClient();
+        var url = $"/.well-known/est/{label}/tpm/attest";
+
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent([1, 2, 3]), "ek-certificate", "ek.der" },
+            { new ByteArrayContent([0, 1]), "ek-public", "ek.pub" },
+            { new ByteArrayContent([0, 1]), "key-public", "key.pub" },
+        };
+        var garbage = await client.PostAsync(url, form);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Equal("text/plain", garbage.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("ek-certificate: not an X.509 certificate", await garbage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertAuditedAsync(AuditEventTypes.TpmAttest, "ek-certificate: not an X.509 certificate");
+
+        var plain = await client.PostAsync(url, new ByteArrayContent([1, 2, 3]));
+        Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType, plain.StatusCode);
+        var noProfile = await client.PostAsync("/.well-known/est/nosuchlabel/tpm/attest", new MultipartFormDataContent());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, noProfile.StatusCode);
+    }
+
     /// <summary>A TpmEndorsement anchor (the software TPM's vendor root unless given) and a profile that requires attestation through it.</summary>
-    private async Task<string> RequiringProfileAsync(SoftwareTpm tpm, string? anchorPem = null)
+    private async Task<string> RequiringProfileAsync(SoftwareTpm? tpm, string? anchorPem = null)
     {
         var suffix = Suffix();
         var anchor = await host.Services.GetRequiredService<TrustAnchorAdmin>().AddAsync("tpm-vendor-" + suffix,
-            anchorPem ?? tpm.EkRootCertificate.ExportCertificatePem(), TrustAnchorPurpose.TpmEndorsement, "test");
+            anchorPem ?? tpm!.EkRootCertificate.ExportCertificatePem(), TrustAnchorPurpose.TpmEndorsement, "test");
         Assert.True(anchor.Succeeded, anchor.Error);
         var label = "tpm" + suffix;
         await host.AddProfileAsync("tpm-" + suffix, label, CsrPolicy.Default with

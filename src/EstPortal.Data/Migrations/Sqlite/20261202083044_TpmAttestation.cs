@@ -84,45 +84,14 @@ namespace EstPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "TpmEkIssuer",
-                table: "IssuedCertificates");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSerialNumber",
-                table: "IssuedCertificates");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSha256",
-                table: "IssuedCertificates");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkIssuer",
-                table: "Devices");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSerialNumber",
-                table: "Devices");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSha256",
-                table: "Devices");
-
-            migrationBuilder.DropColumn(
-                name: "AttestedKeySha256",
-                table: "BootstrapTokens");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkIssuer",
-                table: "BootstrapTokens");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSerialNumber",
-                table: "BootstrapTokens");
-
-            migrationBuilder.DropColumn(
-                name: "TpmEkSha256",
-                table: "BootstrapTokens");
+            // SQLite's own DROP COLUMN (3.35+), not EF's table rebuild: a rebuild would drop the version triggers on
+            // Devices (ConfigurationVersion, CredentialVersion) and IssuedCertificates (RevocationVersion).
+            foreach (var table in new[] { "Devices", "IssuedCertificates", "BootstrapTokens" })
+            {
+                foreach (var column in new[] { "TpmEkIssuer", "TpmEkSerialNumber", "TpmEkSha256" })
+                    migrationBuilder.Sql($"ALTER TABLE \"{table}\" DROP COLUMN \"{column}\";");
+            }
+            migrationBuilder.Sql("ALTER TABLE \"BootstrapTokens\" DROP COLUMN \"AttestedKeySha256\";");
         }
     }
 }
