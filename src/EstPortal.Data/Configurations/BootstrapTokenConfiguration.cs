@@ -17,6 +17,10 @@ internal sealed class BootstrapTokenConfiguration : IEntityTypeConfiguration<Boo
         builder.Property(t => t.CreatedBy).HasMaxLength(256);
         builder.Property(t => t.UsedForSerial).HasMaxLength(64);
         builder.Property(t => t.UsedFromIp).HasMaxLength(64);
+        builder.Property(t => t.AttestedKeySha256).HasMaxLength(64);
+        builder.Property(t => t.TpmEkIssuer).HasMaxLength(1024);
+        builder.Property(t => t.TpmEkSerialNumber).HasMaxLength(128);
+        builder.Property(t => t.TpmEkSha256).HasMaxLength(64);
         builder.HasOne(t => t.Device).WithMany().HasForeignKey(t => t.DeviceId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -18,6 +18,9 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         builder.Property(d => d.IdevidIssuer).HasMaxLength(1024);
         builder.Property(d => d.IdevidSerialNumber).HasMaxLength(128);
         builder.Property(d => d.IdevidSha256).HasMaxLength(64);
+        builder.Property(d => d.TpmEkIssuer).HasMaxLength(1024);
+        builder.Property(d => d.TpmEkSerialNumber).HasMaxLength(128);
+        builder.Property(d => d.TpmEkSha256).HasMaxLength(64);
         builder.HasMany(d => d.Credentials).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Certificates).WithOne(c => c.Device).HasForeignKey(c => c.DeviceId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -24,6 +24,9 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.Property(c => c.Sha256Thumbprint).HasMaxLength(64);
         builder.Property(c => c.PublicKeySha256).HasMaxLength(64);
         builder.Property(c => c.IssuedVia).HasMaxLength(256);
+        builder.Property(c => c.TpmEkIssuer).HasMaxLength(1024);
+        builder.Property(c => c.TpmEkSerialNumber).HasMaxLength(128);
+        builder.Property(c => c.TpmEkSha256).HasMaxLength(64);
         builder.HasOne(c => c.CertificateAuthority).WithMany().HasForeignKey(c => c.CertificateAuthorityId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -24,4 +24,13 @@ public sealed class BootstrapToken
     /// <summary>Serial of the certificate the redeeming request received.</summary>
     public string? UsedForSerial { get; set; }
     public string? UsedFromIp { get; set; }
+    /// <summary>
+    /// Set when the token was released by TPM attestation (wrapped by MakeCredential for one TPM): the SHA-256 (upper-case
+    /// hex) of the attested key's SubjectPublicKeyInfo. Only a CSR for that key may redeem the token.
+    /// </summary>
+    public string? AttestedKeySha256 { get; set; }
+    /// <summary>The endorsement key certificate the attestation was made for: issuer, serial, SHA-256 fingerprint.</summary>
+    public string? TpmEkIssuer { get; set; }
+    public string? TpmEkSerialNumber { get; set; }
+    public string? TpmEkSha256 { get; set; }
 }

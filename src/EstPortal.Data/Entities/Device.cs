@@ -23,6 +23,10 @@ public sealed class Device
     public string? IdevidSerialNumber { get; set; }
     public string? IdevidSha256 { get; set; }
     public DateTimeOffset? IdevidFirstSeenAt { get; set; }
+    /// <summary>The TPM endorsement key the device last enrolled with by TPM attestation: EK certificate issuer, serial, SHA-256 fingerprint.</summary>
+    public string? TpmEkIssuer { get; set; }
+    public string? TpmEkSerialNumber { get; set; }
+    public string? TpmEkSha256 { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     public List<DeviceCredential> Credentials { get; set; } = [];

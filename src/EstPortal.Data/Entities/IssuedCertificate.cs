@@ -27,4 +27,8 @@ public sealed class IssuedCertificate
     /// <summary>Who revoked it: "operator:…", "cli", or "system" (device disabled).</summary>
     public string? RevokedBy { get; set; }
     public int? RevocationReason { get; set; }
+    /// <summary>For a key proven by TPM attestation: the EK certificate's issuer, serial and SHA-256 fingerprint (null otherwise).</summary>
+    public string? TpmEkIssuer { get; set; }
+    public string? TpmEkSerialNumber { get; set; }
+    public string? TpmEkSha256 { get; set; }
 }

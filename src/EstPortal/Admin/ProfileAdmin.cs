@@ -65,6 +65,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             return AdminResult<ProfileSummary>.Fail($"The label '{label}' is already used by another profile.");
         if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
             return AdminResult<ProfileSummary>.Fail(acceptError);
+        if (await CheckTpmAnchorsAsync(db, policy, cancellationToken) is { } tpmError)
+            return AdminResult<ProfileSummary>.Fail(tpmError);
 
         var now = time.GetUtcNow();
         var profile = new EnrollmentProfile
@@ -117,6 +119,8 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
         if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
             return AdminResult<ProfileSummary>.Fail(acceptError);
+        if (await CheckTpmAnchorsAsync(db, policy, cancellationToken) is { } tpmError)
+            return AdminResult<ProfileSummary>.Fail(tpmError);
         var before = $"CA '{profile.CertificateAuthority?.Name}' approval={profile.RequiresApproval} wrap={profile.WrapBase64Lines} policy={profile.PolicyJson}";
         if (caName is not null)
         {
@@ -156,6 +160,19 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
     {
         var unknown = await TrustAnchorAdmin.UnknownAsync(db, policy.Idevid.TrustAnchors.ToList(), TrustAnchorPurpose.ManufacturerIdentity, cancellationToken);
         return unknown.Count == 0 ? null : $"No manufacturer (idevid) trust anchor is named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.";
+    }
+
+    /// <summary>
+    /// TPM attestation names EK roots that exist as TpmEndorsement anchors (a typo would accept no TPM), and a profile that
+    /// requires attestation names at least one, or no device could ever enroll under it.
+    /// </summary>
+    private static async Task<string?> CheckTpmAnchorsAsync(EstPortalDbContext db, CsrPolicy policy, CancellationToken cancellationToken)
+    {
+        var tpm = policy.TpmAttestation;
+        if (tpm.Required && tpm.EkTrust.Count == 0)
+            return "A profile that requires TPM attestation names at least one TPM EK trust anchor (--tpm-ek-trust).";
+        var unknown = await TrustAnchorAdmin.UnknownAsync(db, tpm.EkTrust, TrustAnchorPurpose.TpmEndorsement, cancellationToken);
+        return unknown.Count == 0 ? null : $"No TPM EK trust anchor (purpose tpm-ek) is named {string.Join(", ", unknown.Select(u => $"'{u}'"))}.";
     }
 
     public async Task<IReadOnlyList<ProfileSummary>> ListAsync(CancellationToken cancellationToken = default)

@@ -6,6 +6,8 @@ public static class AuditEventTypes
     public const string Enroll = "est.simpleenroll";
     public const string Reenroll = "est.simplereenroll";
     public const string ServerKeyGen = "est.serverkeygen";
+    /// <summary>A TPM attestation under a profile (docs/adr/0022-tpm-attested-enrollment.md): a token released, or why not.</summary>
+    public const string TpmAttest = "tpm.attest";
 
     /// <summary>Every "est.*" type: listed so dashboards query the (EventType, Timestamp) index by equality, not LIKE.</summary>
     public static readonly IReadOnlyList<string> Enrollments = [Enroll, Reenroll, ServerKeyGen];

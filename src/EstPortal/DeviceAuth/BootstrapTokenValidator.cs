@@ -16,7 +16,8 @@ public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext
         // Tokens carry 256 random bits, so looking one up by its hash reveals nothing an attacker can use.
         var token = await db.BootstrapTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.Id, t.TokenHash, t.UsedAt, t.RevokedAt, t.ExpiresAt, t.DeviceId, t.ProfileId, t.SubjectPattern, DeviceName = t.Device != null ? t.Device.Name : null, DevicePatterns = t.Device != null ? t.Device.SubjectAltNamePatterns : null, DeviceDisabled = t.Device != null && t.Device.Disabled })
+            .Select(t => new { t.Id, t.TokenHash, t.UsedAt, t.RevokedAt, t.ExpiresAt, t.DeviceId, t.ProfileId, t.SubjectPattern, DeviceName = t.Device != null ? t.Device.Name : null, DevicePatterns = t.Device != null ? t.Device.SubjectAltNamePatterns : null, DeviceDisabled = t.Device != null && t.Device.Disabled,
+                t.AttestedKeySha256, t.TpmEkIssuer, t.TpmEkSerialNumber, t.TpmEkSha256 })
             .FirstOrDefaultAsync(cancellationToken);
         if (token is null || !DeviceSecrets.Matches(presented, token.TokenHash))
             return DeviceAuthResult.NotRecognised;
@@ -32,7 +33,9 @@ public sealed class BootstrapTokenValidator(IDbContextFactory<EstPortalDbContext
             return DeviceAuthResult.Refused($"device '{token.DeviceName}' is disabled", actor);
 
         return DeviceAuthResult.Success(new EstCaller(EstCallerKind.BootstrapToken, actor, token.DeviceId, token.DeviceName, TokenId: token.Id,
-            TokenProfileId: token.ProfileId, TokenSubjectPattern: token.SubjectPattern, DeviceSubjectAltNamePatterns: token.DevicePatterns));
+            TokenProfileId: token.ProfileId, TokenSubjectPattern: token.SubjectPattern, DeviceSubjectAltNamePatterns: token.DevicePatterns,
+            AttestedKey: token.AttestedKeySha256 is null ? null
+                : new TpmAttestedKey(token.AttestedKeySha256, token.TpmEkIssuer ?? "", token.TpmEkSerialNumber ?? "", token.TpmEkSha256 ?? "")));
     }
 
     /// <summary>

@@ -27,7 +27,14 @@ public sealed record EstCaller(
     string? DeviceSubjectAltNamePatterns = null,
     Guid? CertificateProfileId = null,
     string? CertificateProfileName = null,
-    IdevidCaller? Idevid = null);
+    IdevidCaller? Idevid = null,
+    TpmAttestedKey? AttestedKey = null);
+
+/// <summary>
+/// What a token released by TPM attestation is bound to: the attested key (SHA-256 of its SubjectPublicKeyInfo, upper-case
+/// hex) and the endorsement key certificate it was proven with (issuer, serial, SHA-256 fingerprint).
+/// </summary>
+public sealed record TpmAttestedKey(string PublicKeySha256, string EkIssuer, string EkSerialNumber, string EkSha256);
 
 /// <summary>
 /// The answer of one validator: success, "not mine" (try the next validator, 401 if none), or a refusal with a

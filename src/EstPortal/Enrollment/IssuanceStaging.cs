@@ -39,6 +39,9 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
         }
 
         var deviceId = caller.DeviceId ?? (await RegisterDeviceForTokenAsync(db, issued, cancellationToken)).Id;
+        var ek = caller.AttestedKey;
+        if (ek is not null)
+            await RecordEndorsementKeyAsync(db, deviceId, ek, cancellationToken);
         db.IssuedCertificates.Add(new IssuedCertificate
         {
             // Time-ordered (RFC 9562 §5.7): each insert lands at the end of the primary key index instead of on a random
@@ -58,6 +61,9 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
             IssuedAt = time.GetUtcNow(),
             IssuedVia = caller.Actor,
             ReplacesCertificateId = caller.CertificateId,
+            TpmEkIssuer = ek?.EkIssuer,
+            TpmEkSerialNumber = ek?.EkSerialNumber,
+            TpmEkSha256 = ek?.EkSha256,
         });
         audit.Stage(db, new AuditRecord(record.EventType, true, caller.Actor, request.ClientIp,
             SerialNumber: issued.SerialHex, DeviceId: deviceId, Details: record.Details, CsrSha256: request.CsrSha256));
@@ -80,6 +86,20 @@ public sealed class IssuanceStaging(BootstrapTokenValidator tokens, AuditLog aud
         var device = new Device { Id = Guid.NewGuid(), Name = name, Description = "Registered by bootstrap-token enrollment", CreatedAt = time.GetUtcNow() };
         db.Devices.Add(device);
         return device;
+    }
+
+    /// <summary>The TPM whose EK proved the key is the device's TPM from now on (the device page shows it).</summary>
+    private static async Task RecordEndorsementKeyAsync(EstPortalDbContext db, Guid deviceId, TpmAttestedKey ek, CancellationToken cancellationToken)
+    {
+        if (db.Devices.Local.FirstOrDefault(d => d.Id == deviceId) is { } staged)
+        {
+            (staged.TpmEkIssuer, staged.TpmEkSerialNumber, staged.TpmEkSha256) = (ek.EkIssuer, ek.EkSerialNumber, ek.EkSha256);
+            return;
+        }
+        await db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.TpmEkIssuer, ek.EkIssuer)
+            .SetProperty(d => d.TpmEkSerialNumber, ek.EkSerialNumber)
+            .SetProperty(d => d.TpmEkSha256, ek.EkSha256), cancellationToken);
     }
 
     private static string? DescribeSan(X509Extension? san)

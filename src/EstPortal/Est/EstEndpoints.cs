@@ -12,6 +12,10 @@ internal static class EstEndpoints
     public static void MapEst(this IEndpointRouteBuilder app)
     {
         var est = app.MapGroup(PathPrefix).DisableAntiforgery().AddEndpointFilter(AnswerFaultsAsText);
+        // Non-standard: TPM-attested enrollment (docs/tpm-attestation.md). Literal segments outrank the parameters below.
+        est.Map("/" + TpmAttestHandler.OperationPath, (HttpContext context, TpmAttestHandler handler) => handler.HandleAsync(context, null));
+        est.Map("/{label}/" + TpmAttestHandler.OperationPath, (HttpContext context, string label, TpmAttestHandler handler) =>
+            handler.HandleAsync(context, label));
         est.Map("/{operation}", (HttpContext context, string operation, EstRequestHandler handler) =>
             handler.HandleAsync(context, null, operation));
         est.Map("/{label}/{operation}", (HttpContext context, string label, string operation, EstRequestHandler handler) =>

@@ -180,6 +180,8 @@ internal static class ServiceRegistration
         services.AddSingleton<ServerKeyIssuance>();
         services.AddSingleton<EnrollmentService>();
         services.AddSingleton<EstRequestHandler>();
+        services.AddSingleton<Tpm.TpmAttestationService>();
+        services.AddSingleton<TpmAttestHandler>();
         services.AddSingleton<EstRateLimiter>();
 
         services.AddSingleton<CertificateAuthorityAdmin>();

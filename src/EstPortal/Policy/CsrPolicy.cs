@@ -53,6 +53,8 @@ public sealed record CsrPolicy
     /// under label B unless B names A here. Empty by default, which is also what a policy saved before this existed reads as.
     /// </summary>
     public IReadOnlyList<string> AcceptReenrollmentFrom { get; init; } = [];
+    /// <summary>TPM-attested enrollment (docs/adr/0022-tpm-attested-enrollment.md): which EK roots, and whether it is required.</summary>
+    public TpmAttestationPolicy TpmAttestation { get; init; } = new();
     /// <summary>RFC 7030 §3.5: the CSR's challengePassword must carry the connection's tls-unique value.</summary>
     public bool RequireProofOfPossessionLinking { get; init; }
     public ServerKeyGenerationPolicy ServerKeyGeneration { get; init; } = new();

@@ -2,7 +2,7 @@ namespace EstPortal.Enrollment.CallerRules;
 
 /// <summary>
 /// The caller rules in their fixed order (docs/adr/0012-identity-binding.md): first what the credential may use (method,
-/// token's profile, certificate's profile, an IDevID's device: 403), then what the CSR may ask for (token pattern, RFC 7030 §4.2.2 identity
+/// token's profile, certificate's profile, an IDevID's device, TPM attestation: 403), then what the CSR may ask for (token pattern, attested key, RFC 7030 §4.2.2 identity
 /// of a renewal, device name, device subjectAltNames: 400). A renewal is first held to its certificate's names, so a
 /// renewal that changes them hears that rule; a change it may make (ChangeSubjectName) still meets the device's identity. The first rule broken is the answer.
 /// </summary>
@@ -14,7 +14,9 @@ public static class CallerRuleSet
         new TokenProfileRule(),
         new CertificateProfileRule(),
         new IdevidDeviceRule(),
+        new TpmAttestationRule(),
         new TokenSubjectRule(),
+        new AttestedKeyRule(),
         new ReenrollmentIdentityRule(),
         new DeviceCommonNameRule(),
         new DeviceSubjectAltNameRule(),

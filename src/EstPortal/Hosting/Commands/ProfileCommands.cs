@@ -53,6 +53,8 @@ internal static class ProfileCommands
         var set = new Command("set", "Change a profile's approval switch, base64 wrapping or policy.") { setName, setApproval, setWrap, setPolicy, setAccept };
         var setIdevid = new IdevidProfileOptions();
         setIdevid.AddTo(set);
+        var setTpm = new TpmProfileOptions();
+        setTpm.AddTo(set);
         set.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
@@ -67,6 +69,7 @@ internal static class ProfileCommands
                 if (parse.GetValue(setAccept) is { Length: > 0 } accepted)
                     policy = policy with { AcceptReenrollmentFrom = accepted.Where(a => a.Length > 0).ToList() };
                 policy = setIdevid.Apply(parse, policy);
+                policy = setTpm.Apply(parse, policy);
             }
             catch (Exception ex) when (ex is JsonException or IOException or FormatException)
             {
@@ -116,6 +119,8 @@ internal static class ProfileCommands
         };
         var idevid = new IdevidProfileOptions();
         idevid.AddTo(add);
+        var tpm = new TpmProfileOptions();
+        tpm.AddTo(add);
         add.SetAction(async (parse, ct) =>
         {
             CsrPolicy policy;
@@ -155,6 +160,7 @@ internal static class ProfileCommands
                     },
                 };
                 policy = idevid.Apply(parse, policy);
+                policy = tpm.Apply(parse, policy);
             }
             catch (Exception ex) when (ex is JsonException or FormatException or IOException)
             {

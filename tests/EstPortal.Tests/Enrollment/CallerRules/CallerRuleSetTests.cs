@@ -7,7 +7,8 @@ public sealed class CallerRuleSetTests
     [Fact]
     public void Rules_RunInTheDocumentedOrder_WithDistinctNames()
     {
-        Assert.Equal(["authentication", "token-profile", "certificate-profile", "idevid-device", "token-subject", "reenrollment-identity", "identity", "identity-san"],
+        Assert.Equal(["authentication", "token-profile", "certificate-profile", "idevid-device", "tpm-attestation", "token-subject", "attested-key",
+                "reenrollment-identity", "identity", "identity-san"],
             CallerRuleSet.Rules.Select(r => r.Name));
         // What the credential may use is judged before the CSR is read; what it asks for, after.
         Assert.All(CallerRuleSet.Rules.Take(4), r => Assert.False(r.NeedsCsr));

@@ -1,6 +1,7 @@
 using EstPortal.Admin;
 using EstPortal.Components.Authorization;
 using EstPortal.Components.Shared;
+using EstPortal.Data.Entities;
 using EstPortal.Est;
 using EstPortal.Policy;
 using Microsoft.AspNetCore.Components;
@@ -22,6 +23,7 @@ public partial class ProfileForm
     private (string Field, string Value, string Message)? _rejected;
     private IReadOnlyList<string> _otherProfiles = [];
     private IReadOnlyList<string> _idevidAnchors = [];
+    private IReadOnlyList<string> _tpmAnchors = [];
 
     [Inject] private ProfileAdmin Profiles { get; set; } = default!;
     [Inject] private TrustAnchorAdmin Anchors { get; set; } = default!;
@@ -40,8 +42,10 @@ public partial class ProfileForm
     protected override async Task OnInitializedAsync()
     {
         _otherProfiles = (await Profiles.ListAsync()).Select(p => p.Name).Where(n => n != Model.Name).ToList();
-        _idevidAnchors = (await Anchors.ListAsync())
-            .Where(a => a.Purpose == EstPortal.Data.Entities.TrustAnchorPurpose.ManufacturerIdentity).Select(a => a.Name).ToList();
+        var anchors = await Anchors.ListAsync();
+        _idevidAnchors = anchors.Where(a => a.Purpose == TrustAnchorPurpose.ManufacturerIdentity).Select(a => a.Name).ToList();
+        // TPM vendors' EK roots this profile may accept for TPM attestation (docs/adr/0022-tpm-attested-enrollment.md).
+        _tpmAnchors = anchors.Where(a => a.Purpose == TrustAnchorPurpose.TpmEndorsement).Select(a => a.Name).ToList();
     }
 
     private CsrPolicy CurrentPolicy => Model.ToPolicy();

@@ -39,6 +39,8 @@ public sealed class ProfileFormModel
     public bool AllowChangeSubjectName { get; set; }
     public IReadOnlyCollection<string> AcceptReenrollmentFrom { get; set; } = [];
     public bool RequireProofOfPossessionLinking { get; set; }
+    public bool RequireTpmAttestation { get; set; }
+    public IReadOnlyCollection<string> TpmEkTrust { get; set; } = [];
     public string ServerKeyType { get; set; } = "EC-P256";
     public bool RequireServerKeyEncryption { get; set; }
 
@@ -72,6 +74,7 @@ public sealed class ProfileFormModel
         AllowChangeSubjectName = AllowChangeSubjectName,
         AcceptReenrollmentFrom = AcceptReenrollmentFrom.OrderBy(n => n, StringComparer.Ordinal).ToList(),
         RequireProofOfPossessionLinking = RequireProofOfPossessionLinking,
+        TpmAttestation = new TpmAttestationPolicy { Required = RequireTpmAttestation, EkTrust = TpmEkTrust.OrderBy(n => n, StringComparer.Ordinal).ToList() },
         ServerKeyGeneration = new ServerKeyGenerationPolicy { KeyType = ServerKeyType, RequireEncryption = RequireServerKeyEncryption },
         Idevid = new IdevidPolicy
         {
@@ -107,6 +110,8 @@ public sealed class ProfileFormModel
         AllowChangeSubjectName = policy.AllowChangeSubjectName,
         AcceptReenrollmentFrom = policy.AcceptReenrollmentFrom.ToList(),
         RequireProofOfPossessionLinking = policy.RequireProofOfPossessionLinking,
+        RequireTpmAttestation = policy.TpmAttestation.Required,
+        TpmEkTrust = policy.TpmAttestation.EkTrust.ToList(),
         ServerKeyType = policy.ServerKeyGeneration.KeyType,
         RequireServerKeyEncryption = policy.ServerKeyGeneration.RequireEncryption,
         IdevidTrustAnchors = policy.Idevid.TrustAnchors.ToList(),
