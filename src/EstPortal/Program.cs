@@ -26,7 +26,7 @@ if (cli.IsCommand(command))
 if (command.Length > 0)
 {
     Console.Error.WriteLine($"error: unknown command '{command[0]}'. Commands: ca, profile, device, token, cert, pending, operator, audit, backup, apikey, migrate (--help for more).");
-    return 2;
+    return 1; // bad input (docs/cli-output.md, exit codes)
 }
 
 // Held while the server runs, so `backup restore` cannot replace the database under it (ADR 0019).

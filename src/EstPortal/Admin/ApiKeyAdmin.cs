@@ -58,7 +58,7 @@ public sealed class ApiKeyAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.ApiKeys.AnyAsync(k => k.Name == name, cancellationToken))
-            return AdminResult<NewApiKey>.Fail($"An API key named '{name}' already exists.");
+            return AdminResult<NewApiKey>.Conflict($"An API key named '{name}' already exists.");
         var now = time.GetUtcNow();
         var key = KeyPrefix + DeviceSecrets.Generate();
         var entity = new ApiKey
@@ -75,7 +75,7 @@ public sealed class ApiKeyAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         }
         catch (DbUpdateException)
         {
-            return AdminResult<NewApiKey>.Fail($"An API key named '{name}' already exists.");
+            return AdminResult<NewApiKey>.Conflict($"An API key named '{name}' already exists.");
         }
         return AdminResult<NewApiKey>.Ok(new NewApiKey(name, role, entity.ExpiresAt, key));
     }
@@ -87,9 +87,9 @@ public sealed class ApiKeyAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         var changed = await db.ApiKeys.Where(k => k.Name == name && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken);
         if (changed != 1)
-            return AdminResult<string>.Fail(await db.ApiKeys.AnyAsync(k => k.Name == name, cancellationToken)
-                ? $"API key '{name}' is already revoked."
-                : $"No API key is named '{name}'.");
+            return await db.ApiKeys.AnyAsync(k => k.Name == name, cancellationToken)
+                ? AdminResult<string>.Conflict($"API key '{name}' is already revoked.")
+                : AdminResult<string>.NotFound($"No API key is named '{name}'.");
         await audit.RecordAsync(new AuditRecord(AuditEventTypes.ApiKeyRevoked, true, actor, Details: $"API key '{name}'"), cancellationToken);
         return AdminResult<string>.Ok(name);
     }

@@ -79,7 +79,7 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         {
             device = await db.Devices.FirstOrDefaultAsync(d => d.Name == deviceName, cancellationToken);
             if (device is null)
-                return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail($"No device is named '{deviceName}'.");
+                return AdminResult<IReadOnlyList<NewBootstrapToken>>.NotFound($"No device is named '{deviceName}'.");
         }
 
         Guid? profileId = null;
@@ -87,7 +87,7 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         {
             profileId = await db.EnrollmentProfiles.Where(p => p.Name == request.ProfileName).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
             if (profileId is null)
-                return AdminResult<IReadOnlyList<NewBootstrapToken>>.Fail($"No profile is named '{request.ProfileName}'.");
+                return AdminResult<IReadOnlyList<NewBootstrapToken>>.NotFound($"No profile is named '{request.ProfileName}'.");
         }
 
         var now = time.GetUtcNow();
@@ -124,7 +124,7 @@ public sealed class BootstrapTokenAdmin(IDbContextFactory<EstPortalDbContext> co
         var changed = await db.BootstrapTokens.Where(t => t.Id == tokenId && t.UsedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         if (changed != 1)
-            return AdminResult<Guid>.Fail("The token is unknown, already used or already revoked.");
+            return AdminResult<Guid>.Conflict("The token is unknown, already used or already revoked.");
         await audit.RecordAsync(new AuditRecord(AuditEventTypes.TokenRevoked, true, actor, Details: $"token {tokenId}"), cancellationToken);
         return AdminResult<Guid>.Ok(tokenId);
     }

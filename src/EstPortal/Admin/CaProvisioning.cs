@@ -66,14 +66,14 @@ public sealed partial class CaProvisioning(
         if (error is not null)
             return AdminResult<CertificateAuthority>.Fail(error);
         if (await cas.FindByNameAsync(request.Name, cancellationToken) is not null)
-            return AdminResult<CertificateAuthority>.Fail($"A CA named '{request.Name}' already exists.");
+            return AdminResult<CertificateAuthority>.Conflict($"A CA named '{request.Name}' already exists.");
 
         CertificateAuthority? issuer = null;
         if (request.IssuerId is { } issuerId)
         {
             issuer = await cas.FindAsync(issuerId, cancellationToken);
             if (issuer is null)
-                return AdminResult<CertificateAuthority>.Fail("The chosen issuing CA no longer exists.");
+                return AdminResult<CertificateAuthority>.NotFound("The chosen issuing CA no longer exists.");
             if (issuer.RetiredAt is not null)
                 return AdminResult<CertificateAuthority>.Fail($"CA '{issuer.Name}' is retired and signs nothing new.");
         }
@@ -128,7 +128,7 @@ public sealed partial class CaProvisioning(
         if (ValidateName(request.Name) is { } nameError)
             return AdminResult<CertificateAuthority>.Fail(nameError);
         if (await cas.FindByNameAsync(request.Name, cancellationToken) is not null)
-            return AdminResult<CertificateAuthority>.Fail($"A CA named '{request.Name}' already exists.");
+            return AdminResult<CertificateAuthority>.Conflict($"A CA named '{request.Name}' already exists.");
 
         ImportedCa imported;
         CaKeyLocation? location;
@@ -155,7 +155,7 @@ public sealed partial class CaProvisioning(
             if (await db.CertificateAuthorities.AnyAsync(c => c.Sha256Thumbprint == thumbprint, cancellationToken))
             {
                 CryptographicOperations.ZeroMemory(imported.Pkcs8PrivateKey);
-                return AdminResult<CertificateAuthority>.Fail("This CA certificate is already in the portal.");
+                return AdminResult<CertificateAuthority>.Conflict("This CA certificate is already in the portal.");
             }
         }
 
@@ -231,7 +231,7 @@ public sealed partial class CaProvisioning(
         }
         catch (DbUpdateException)
         {
-            return AdminResult<CertificateAuthority>.Fail($"A CA named '{name}' already exists.");
+            return AdminResult<CertificateAuthority>.Conflict($"A CA named '{name}' already exists.");
         }
         return AdminResult<CertificateAuthority>.Ok(ca);
     }

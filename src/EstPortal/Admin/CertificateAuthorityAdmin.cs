@@ -61,9 +61,9 @@ public sealed class CertificateAuthorityAdmin(
     {
         var old = name is null ? await cas.FindDefaultAsync(cancellationToken) : await cas.FindByNameAsync(name, cancellationToken);
         if (old is null)
-            return AdminResult<CertificateAuthority>.Fail(name is null ? "No default CA exists." : $"No CA is named '{name}'.");
+            return AdminResult<CertificateAuthority>.NotFound(name is null ? "No default CA exists." : $"No CA is named '{name}'.");
         if (old.RetiredAt is not null)
-            return AdminResult<CertificateAuthority>.Fail($"CA '{old.Name}' is retired already.");
+            return AdminResult<CertificateAuthority>.Conflict($"CA '{old.Name}' is retired already.");
         ICaSigner oldSigner;
         try
         {

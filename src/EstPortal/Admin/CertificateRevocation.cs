@@ -30,9 +30,9 @@ public sealed class CertificateRevocation(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var certificate = await db.IssuedCertificates.FirstOrDefaultAsync(c => c.SerialNumber == serial, cancellationToken);
         if (certificate is null)
-            return AdminResult<string>.Fail($"No certificate has serial {serial}.");
+            return AdminResult<string>.NotFound($"No certificate has serial {serial}.");
         if (certificate.RevokedAt is not null)
-            return AdminResult<string>.Fail($"Certificate {serial} was already revoked at {certificate.RevokedAt:u}.");
+            return AdminResult<string>.Conflict($"Certificate {serial} was already revoked at {certificate.RevokedAt:u}.");
 
         certificate.RevokedAt = time.GetUtcNow();
         certificate.RevocationReason = (int)reason;

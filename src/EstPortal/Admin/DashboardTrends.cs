@@ -24,15 +24,16 @@ public sealed record DashboardTrendFigures(
 /// per week over the next 13 weeks, and issuance per profile and per CA over the last 30 days. Each comes from an
 /// indexed range — audit events by (EventType, Timestamp), certificates by NotAfter and IssuedAt, revoked ones by
 /// (CertificateAuthorityId, RevokedAt) — so the cost follows the week's activity and the month's issuance, not the
-/// size of the tables. Refusals include those counted in refusal summaries (ADR 0014). Kept for
-/// <see cref="MaxAge"/>: a trend does not change in a minute, and the page renders twice.
+/// size of the tables. Refusals include those counted in refusal summaries (ADR 0014). Kept as long as the
+/// dashboard's figures (<see cref="DashboardStatistics.MaxAge"/>): the page renders twice, and the charts must not
+/// contradict the figures beside them.
 /// </summary>
 public sealed class DashboardTrends(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time)
 {
     public const int Days = 7;
     public const int ExpiryWeeks = 13;
     public static readonly TimeSpan IssuanceWindow = TimeSpan.FromDays(30);
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan MaxAge = DashboardStatistics.MaxAge;
     public const string WithoutProfile = "(none)";
 
     private (DashboardTrendFigures Figures, DateTimeOffset At)? _latest;

@@ -64,9 +64,9 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.Devices.AnyAsync(d => d.Name == name, cancellationToken))
-            return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
+            return AdminResult<NewDevice>.Conflict($"A device named '{name}' already exists.");
         if (idevid is not null && await db.Devices.AnyAsync(d => d.Idevid == idevid, cancellationToken))
-            return AdminResult<NewDevice>.Fail($"Another device already has idevid '{idevid}'.");
+            return AdminResult<NewDevice>.Conflict($"Another device already has idevid '{idevid}'.");
 
         var added = DeviceRegistration.Stage(db, audit, name, description, patterns, actor, time.GetUtcNow(), "added", idevid);
         try
@@ -76,7 +76,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         catch (DbUpdateException)
         {
             // Two operators adding the same name at once: the unique index decides.
-            return AdminResult<NewDevice>.Fail($"A device named '{name}' already exists.");
+            return AdminResult<NewDevice>.Conflict($"A device named '{name}' already exists.");
         }
         return AdminResult<NewDevice>.Ok(added);
     }
@@ -94,7 +94,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
         if (device is null)
-            return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.Fail("No such device.");
+            return AdminResult<IReadOnlyList<DeviceSubjectAltNamePattern>>.NotFound("No such device.");
         var before = DeviceSubjectAltNamePatterns.Parse(device.SubjectAltNamePatterns);
         device.SubjectAltNamePatterns = DeviceSubjectAltNamePatterns.Store(patterns);
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceUpdated, true, actor, DeviceId: deviceId,
@@ -120,9 +120,9 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
         if (device is null)
-            return AdminResult<string?>.Fail("No such device.");
+            return AdminResult<string?>.NotFound("No such device.");
         if (idevid is not null && await db.Devices.AnyAsync(d => d.Idevid == idevid && d.Id != deviceId, cancellationToken))
-            return AdminResult<string?>.Fail($"Another device already has idevid '{idevid}'.");
+            return AdminResult<string?>.Conflict($"Another device already has idevid '{idevid}'.");
         var before = device.Idevid;
         device.Idevid = idevid;
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceUpdated, true, actor, DeviceId: deviceId,
@@ -133,7 +133,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         }
         catch (DbUpdateException)
         {
-            return AdminResult<string?>.Fail($"Another device already has idevid '{idevid}'.");
+            return AdminResult<string?>.Conflict($"Another device already has idevid '{idevid}'.");
         }
         return AdminResult<string?>.Ok(idevid);
     }
@@ -151,7 +151,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var device = await db.Devices.FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
         if (device is null)
-            return AdminResult<int>.Fail("No such device.");
+            return AdminResult<int>.NotFound("No such device.");
         device.Disabled = disabled;
         audit.Stage(db, new AuditRecord(disabled ? AuditEventTypes.DeviceDisabled : AuditEventTypes.DeviceEnabled, true, actor, DeviceId: deviceId,
             Details: $"device '{device.Name}'" + (disabled && revokeCertificates ? ", certificates revoked" : "")));
@@ -168,7 +168,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var device = await db.Devices.Include(d => d.Credentials).FirstOrDefaultAsync(d => d.Id == deviceId, cancellationToken);
         if (device is null)
-            return AdminResult<NewDevice>.Fail("No such device.");
+            return AdminResult<NewDevice>.NotFound("No such device.");
         var now = time.GetUtcNow();
         foreach (var old in device.Credentials.Where(c => c.DisabledAt is null))
             old.DisabledAt = now;
@@ -260,9 +260,9 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
         var credential = await db.DeviceCredentials.Include(c => c.Device)
             .FirstOrDefaultAsync(c => c.Id == credentialId && c.DeviceId == deviceId, cancellationToken);
         if (credential is null)
-            return AdminResult<Guid>.Fail("No such credential on this device.");
+            return AdminResult<Guid>.NotFound("No such credential on this device.");
         if (credential.DisabledAt is not null)
-            return AdminResult<Guid>.Fail("The credential is already disabled.");
+            return AdminResult<Guid>.Conflict("The credential is already disabled.");
         credential.DisabledAt = time.GetUtcNow();
         audit.Stage(db, new AuditRecord(AuditEventTypes.DeviceCredentialDisabled, true, actor, DeviceId: deviceId,
             Details: $"device '{credential.Device?.Name}': credential {credentialId} disabled"));

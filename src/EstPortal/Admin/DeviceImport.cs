@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EstPortal.Admin;
 
 /// <summary>One device as a CSV line asks for it.</summary>
-public sealed record DeviceImportLine(int Line, string Name, string? Description, IReadOnlyList<string> SanPatterns);
+public sealed record DeviceImportLine(int Line, string Name, string? Description, IReadOnlyList<string> SanPatterns, string? Idevid = null);
 
 /// <summary>What is wrong on a line (0: the file as a whole).</summary>
 public sealed record ImportProblem(int Line, string Message);
@@ -24,8 +24,9 @@ public sealed record DeviceImportPlan(IReadOnlyList<DeviceImportLine> Devices, I
 public sealed record DeviceImportOutcome(IReadOnlyList<NewDevice> Created, IReadOnlyList<DeviceImportLine> Remaining, string? Error);
 
 /// <summary>
-/// Onboards a plant's devices from a CSV file (columns <c>name</c>, optional <c>description</c> and <c>san</c> —
-/// patterns separated by spaces — in any order). Every line is checked first, against the file and the database,
+/// Onboards a plant's devices from a CSV file (columns <c>name</c>, optional <c>description</c>, <c>san</c> —
+/// patterns separated by spaces — and <c>idevid</c>, the value a manufacturer certificate names the board by (ADR
+/// 0021), in any order). Every line is checked first, against the file and the database,
 /// and nothing is created while any line has a problem. Devices are then created in batches, one transaction each
 /// with their audit events, so 10,000 lines take seconds; a batch that fails (another operator added one of its names
 /// meanwhile) leaves the created ones and reports the rest to retry.
@@ -34,7 +35,7 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
 {
     public const int MaxDevices = 100_000;
     public const int BatchSize = 1_000;
-    public static readonly IReadOnlyList<string> Columns = ["name", "description", "san"];
+    public static readonly IReadOnlyList<string> Columns = ["name", "description", "san", "idevid"];
 
     public async Task<DeviceImportPlan> PlanAsync(TextReader csv, CancellationToken cancellationToken = default)
     {
@@ -53,16 +54,20 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
 
         var devices = new List<DeviceImportLine>();
         var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var idevidLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records)
         {
             var name = record["name"] ?? "";
+            var idevid = record["idevid"];
             var patterns = (record["san"] ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (DeviceRegistration.Validate(name, record["description"], patterns, out _) is { } invalid)
+            if ((DeviceRegistration.Validate(name, record["description"], patterns, out _) ?? (idevid is null ? null : DeviceAdmin.ValidateIdevid(idevid))) is { } invalid)
                 problems.Add(new(record.Line, invalid));
             else if (!firstLineOf.TryAdd(name, record.Line))
                 problems.Add(new(record.Line, $"'{name}' is also on line {firstLineOf[name]}."));
+            else if (idevid is not null && !idevidLineOf.TryAdd(idevid, record.Line))
+                problems.Add(new(record.Line, $"idevid '{idevid}' is also on line {idevidLineOf[idevid]}."));
             else
-                devices.Add(new DeviceImportLine(record.Line, name, record["description"], patterns));
+                devices.Add(new DeviceImportLine(record.Line, name, record["description"], patterns, idevid));
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -71,6 +76,12 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
             var names = chunk.Select(d => d.Name).ToList();
             var existing = await db.Devices.Where(d => names.Contains(d.Name)).Select(d => d.Name).ToListAsync(cancellationToken);
             problems.AddRange(chunk.Where(d => existing.Contains(d.Name)).Select(d => new ImportProblem(d.Line, $"A device named '{d.Name}' already exists.")));
+            var idevids = chunk.Select(d => d.Idevid).OfType<string>().ToList();
+            if (idevids.Count == 0)
+                continue;
+            var taken = await db.Devices.Where(d => d.Idevid != null && idevids.Contains(d.Idevid)).Select(d => d.Idevid!).ToListAsync(cancellationToken);
+            problems.AddRange(chunk.Where(d => d.Idevid is not null && taken.Contains(d.Idevid))
+                .Select(d => new ImportProblem(d.Line, $"Another device already has idevid '{d.Idevid}'.")));
         }
         return problems.Count > 0 ? new([], problems.OrderBy(p => p.Line).ToList()) : new(devices, []);
     }
@@ -86,7 +97,7 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var now = time.GetUtcNow();
             var staged = batch.Select(d => DeviceRegistration.Stage(db, audit, d.Name, d.Description,
-                DeviceRegistrationPatterns(d), actor, now, "imported")).ToList();
+                DeviceRegistrationPatterns(d), actor, now, "imported", d.Idevid)).ToList();
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -95,7 +106,7 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
             {
                 var remaining = batches.Skip(i).SelectMany(b => b).ToList();
                 return new DeviceImportOutcome(created, remaining,
-                    $"Lines {remaining[0].Line}–{remaining[^1].Line} were not created: a device with one of their names appeared meanwhile. " +
+                    $"Lines {remaining[0].Line}–{remaining[^1].Line} were not created: a device with one of their names (or idevid values) appeared meanwhile. " +
                     $"{created.Count:N0} devices were created; check and import the remaining {remaining.Count:N0} lines again.");
             }
             created.AddRange(staged);
@@ -110,7 +121,7 @@ public sealed class DeviceImport(IDbContextFactory<EstPortalDbContext> contexts,
 
     /// <summary>Lines not created, as a file to import again.</summary>
     public static string RemainderCsv(IEnumerable<DeviceImportLine> lines) =>
-        string.Concat(lines.Select(l => CsvTable.Row(l.Name, l.Description, string.Join(' ', l.SanPatterns)) + "\n").Prepend("name,description,san\n"));
+        string.Concat(lines.Select(l => CsvTable.Row(l.Name, l.Description, string.Join(' ', l.SanPatterns), l.Idevid) + "\n").Prepend("name,description,san,idevid\n"));
 
     private static IReadOnlyList<Policy.DeviceSubjectAltNamePattern> DeviceRegistrationPatterns(DeviceImportLine line)
     {

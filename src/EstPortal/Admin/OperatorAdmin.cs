@@ -20,7 +20,7 @@ public sealed class OperatorAdmin(UserManager<Operator> users, AuditLog audit, T
         if (string.IsNullOrWhiteSpace(email) || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email))
             return AdminResult<NewOperator>.Fail($"'{email}' is not an e-mail address.");
         if (await users.FindByEmailAsync(email) is not null)
-            return AdminResult<NewOperator>.Fail($"An operator with e-mail '{email}' already exists.");
+            return AdminResult<NewOperator>.Conflict($"An operator with e-mail '{email}' already exists.");
 
         password ??= GeneratePassword();
         var user = new Operator { UserName = email, Email = email, EmailConfirmed = true, LockoutEnabled = true };
@@ -55,7 +55,7 @@ public sealed class OperatorAdmin(UserManager<Operator> users, AuditLog audit, T
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
-            return AdminResult<OperatorSummary>.Fail("No such operator.");
+            return AdminResult<OperatorSummary>.NotFound("No such operator.");
         if (disabled && actor == ActorOf(user))
             return AdminResult<OperatorSummary>.Fail("You cannot disable your own account.");
         if (disabled && await users.IsInRoleAsync(user, OperatorRoles.Admin) && await EnabledAdminCountAsync() <= 1)
@@ -77,7 +77,7 @@ public sealed class OperatorAdmin(UserManager<Operator> users, AuditLog audit, T
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
-            return AdminResult<NewOperator>.Fail("No such operator.");
+            return AdminResult<NewOperator>.NotFound("No such operator.");
         var password = GeneratePassword();
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var reset = await users.ResetPasswordAsync(user, token, password);
@@ -98,7 +98,7 @@ public sealed class OperatorAdmin(UserManager<Operator> users, AuditLog audit, T
             return AdminResult<OperatorSummary>.Fail($"Unknown role '{role}': use {string.Join(", ", OperatorRoles.All)}.");
         var user = await users.FindByIdAsync(id);
         if (user is null)
-            return AdminResult<OperatorSummary>.Fail("No such operator.");
+            return AdminResult<OperatorSummary>.NotFound("No such operator.");
         var before = await RoleOfAsync(user);
         if (before == canonicalRole)
             return AdminResult<OperatorSummary>.Ok(await SummarizeAsync(user, time.GetUtcNow()));

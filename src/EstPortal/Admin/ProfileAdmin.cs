@@ -56,13 +56,13 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
             ? await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.IsDefault, cancellationToken)
             : await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.Name == caName, cancellationToken);
         if (ca is null)
-            return AdminResult<ProfileSummary>.Fail(caName is null ? "No default CA exists." : $"No CA is named '{caName}'.");
+            return AdminResult<ProfileSummary>.NotFound(caName is null ? "No default CA exists." : $"No CA is named '{caName}'.");
         if (await db.EnrollmentProfiles.AnyAsync(p => p.Name == name, cancellationToken))
-            return AdminResult<ProfileSummary>.Fail($"A profile named '{name}' already exists.");
+            return AdminResult<ProfileSummary>.Conflict($"A profile named '{name}' already exists.");
         if (label is null && await db.EnrollmentProfiles.AnyAsync(p => p.IsDefault, cancellationToken))
-            return AdminResult<ProfileSummary>.Fail("A profile without a label is the default profile, and one already exists; give this one a label.");
+            return AdminResult<ProfileSummary>.Conflict("A profile without a label is the default profile, and one already exists; give this one a label.");
         if (label is not null && await db.EnrollmentProfiles.AnyAsync(p => p.Label == label, cancellationToken))
-            return AdminResult<ProfileSummary>.Fail($"The label '{label}' is already used by another profile.");
+            return AdminResult<ProfileSummary>.Conflict($"The label '{label}' is already used by another profile.");
         if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
             return AdminResult<ProfileSummary>.Fail(acceptError);
         if (await CheckTpmAnchorsAsync(db, policy, cancellationToken) is { } tpmError)
@@ -91,7 +91,7 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         }
         catch (DbUpdateException)
         {
-            return AdminResult<ProfileSummary>.Fail($"A profile named '{name}' or labelled '{label}' already exists.");
+            return AdminResult<ProfileSummary>.Conflict($"A profile named '{name}' or labelled '{label}' already exists.");
         }
         return AdminResult<ProfileSummary>.Ok(new ProfileSummary(profile.Id, name, label, profile.IsDefault, ca.Name, requiresApproval, wrapBase64Lines, policy));
     }
@@ -116,7 +116,7 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var profile = await db.EnrollmentProfiles.Include(p => p.CertificateAuthority).FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (profile is null)
-            return AdminResult<ProfileSummary>.Fail($"No profile is named '{name}'.");
+            return AdminResult<ProfileSummary>.NotFound($"No profile is named '{name}'.");
         if (await CheckAcceptedProfilesAsync(db, name, policy, cancellationToken) is { } acceptError)
             return AdminResult<ProfileSummary>.Fail(acceptError);
         if (await CheckTpmAnchorsAsync(db, policy, cancellationToken) is { } tpmError)
@@ -126,7 +126,7 @@ public sealed class ProfileAdmin(IDbContextFactory<EstPortalDbContext> contexts,
         {
             var ca = await db.CertificateAuthorities.FirstOrDefaultAsync(c => c.Name == caName, cancellationToken);
             if (ca is null)
-                return AdminResult<ProfileSummary>.Fail($"No CA is named '{caName}'.");
+                return AdminResult<ProfileSummary>.NotFound($"No CA is named '{caName}'.");
             if (ca.RetiredAt is not null)
                 return AdminResult<ProfileSummary>.Fail($"CA '{caName}' is retired and signs nothing new.");
             profile.CertificateAuthorityId = ca.Id;

@@ -64,7 +64,7 @@ public sealed class TrustAnchorAdmin(IDbContextFactory<EstPortalDbContext> conte
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.TrustAnchors.AnyAsync(a => a.Name == name, cancellationToken))
-            return AdminResult<TrustAnchorSummary>.Fail($"A trust anchor named '{name}' already exists.");
+            return AdminResult<TrustAnchorSummary>.Conflict($"A trust anchor named '{name}' already exists.");
         var anchor = new TrustAnchor
         {
             Id = Guid.NewGuid(),
@@ -85,7 +85,7 @@ public sealed class TrustAnchorAdmin(IDbContextFactory<EstPortalDbContext> conte
         }
         catch (DbUpdateException)
         {
-            return AdminResult<TrustAnchorSummary>.Fail($"A trust anchor named '{name}' already exists.");
+            return AdminResult<TrustAnchorSummary>.Conflict($"A trust anchor named '{name}' already exists.");
         }
         return AdminResult<TrustAnchorSummary>.Ok(Summarize(anchor));
     }
@@ -96,7 +96,7 @@ public sealed class TrustAnchorAdmin(IDbContextFactory<EstPortalDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var anchor = await db.TrustAnchors.FirstOrDefaultAsync(a => a.Name == name, cancellationToken);
         if (anchor is null)
-            return AdminResult<TrustAnchorSummary>.Fail($"No trust anchor is named '{name}'.");
+            return AdminResult<TrustAnchorSummary>.NotFound($"No trust anchor is named '{name}'.");
         db.TrustAnchors.Remove(anchor);
         audit.Stage(db, new AuditRecord(AuditEventTypes.TrustAnchorRemoved, true, actor,
             Details: $"trust anchor '{name}' ({Describe(anchor.Purpose)}): {anchor.Subject}, SHA-256 {anchor.Sha256Fingerprint}"));

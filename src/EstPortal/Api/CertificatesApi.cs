@@ -94,9 +94,12 @@ public static class CertificatesApi
         var result = await revocation.RevokeAsync(serial, reason, ApiCallFilter.ActorOf(user), cancellationToken);
         if (!result.Succeeded)
         {
-            return result.Error!.StartsWith("No certificate", StringComparison.Ordinal) ? NoSuchCertificate(serial)
-                : result.Error.Contains("already revoked", StringComparison.Ordinal) ? ApiProblems.Conflict(result.Error)
-                : ApiProblems.BadRequest(result.Error);
+            return result.Failure switch
+            {
+                AdminFailure.NotFound => NoSuchCertificate(serial),
+                AdminFailure.Conflict => ApiProblems.Conflict(result.Error!),
+                _ => ApiProblems.BadRequest(result.Error!),
+            };
         }
         return TypedResults.Ok(new RevokedCertificateResponse(result.Value!, "revoked", reason.ToRfcName()));
     }

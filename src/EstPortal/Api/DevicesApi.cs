@@ -52,7 +52,7 @@ public static class DevicesApi
                 return (StatusCodes.Status400BadRequest, nameError);
             var result = await devices.AddAsync(body.Name!, body.Description, body.SanPatterns ?? [], ApiCallFilter.ActorOf(user), cancellationToken);
             if (!result.Succeeded)
-                return (result.Error!.Contains("already exists", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, result.Error!);
+                return (result.Failure == AdminFailure.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest, result.Error!);
             return (StatusCodes.Status201Created, new DeviceSecretResponse(result.Value!.Name, result.Value.Secret));
         }
 

@@ -159,7 +159,9 @@ public sealed class FleetPagesTests(PortalBrowserFixture fixture)
         for (var attempt = 0; ; attempt++)
         {
             await portal.GotoInteractiveAsync("/");
-            if (await portal.ByTestId("refusal-grid").Locator(".mud-table-row").CountAsync() > 0 || attempt == 10)
+            if ((await portal.ByTestId("refusal-grid").Locator(".mud-table-row").CountAsync() > 0
+                    && !(await portal.ByTestId("activity-totals").InnerTextAsync()).TrimStart().StartsWith("0 issued", StringComparison.Ordinal))
+                || attempt == 10)
                 break;
             await Task.Delay(1_000);
         }

@@ -41,6 +41,25 @@ public sealed class DeviceImportTests(ITestOutputHelper output)
         Assert.Equal(1, await DeviceCountAsync(host));
     }
 
+    [Fact]
+    public async Task AnIdevidColumn_NamesEachBoardsManufacturerIdentity_OncePerFleet()
+    {
+        await using var host = await EstPortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var duplicate = await Plan(host, "name,idevid\nboard-1,SN0001\nboard-2,SN0001\n");
+        Assert.Equal("idevid 'SN0001' is also on line 2.", Assert.Single(duplicate.Problems).Message);
+
+        var plan = await Plan(host, "idevid,name\nSN0001,board-1\n,board-2\n");
+        Assert.True(plan.IsValid, string.Join("; ", plan.Problems));
+        Assert.Null((await host.Services.GetRequiredService<DeviceImport>().ImportAsync(plan.Devices, "test")).Error);
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync())
+        {
+            Assert.Equal("SN0001", (await db.Devices.SingleAsync(d => d.Name == "board-1")).Idevid);
+            Assert.Null((await db.Devices.SingleAsync(d => d.Name == "board-2")).Idevid);
+        }
+        var taken = await Plan(host, "name,idevid\nboard-3,SN0001\n");
+        Assert.Equal("Another device already has idevid 'SN0001'.", Assert.Single(taken.Problems).Message);
+    }
+
     [Theory]
     [InlineData("name,colour\nx,red\n", "Unknown column 'colour'")]
     [InlineData("description\nsomething\n", "no 'name' column")]

@@ -71,6 +71,24 @@ public sealed class JsonOutputTests
                 Assert.True(held.GetProperty("requiresApproval").GetBoolean());
             }
 
+            using (var device = await JsonAsync(dataDirectory, "device", "show", "json-device", "-o", "json"))
+            {
+                Assert.Equal("enabled", device.RootElement.GetProperty("state").GetString());
+                Assert.Equal(JsonValueKind.Null, device.RootElement.GetProperty("arrivedWithIdevid").ValueKind);
+                Assert.Equal(JsonValueKind.Array, device.RootElement.GetProperty("sanPatterns").ValueKind);
+            }
+            Assert.Equal(0, (await EstPortalCli.RunAsync(dataDirectory, "apikey", "add", "robot", "--role", "Auditor")).ExitCode);
+            using (var keys = await JsonAsync(dataDirectory, "apikey", "list", "-o", "json"))
+            {
+                var key = Assert.Single(keys.RootElement.EnumerateArray());
+                Assert.Equal("robot", key.GetProperty("name").GetString());
+                Assert.Equal("Auditor", key.GetProperty("role").GetString());
+                Assert.Equal("active", key.GetProperty("state").GetString());
+                Assert.DoesNotContain("estp_", keys.RootElement.GetRawText()); // never the key itself
+            }
+            using (var anchors = await JsonAsync(dataDirectory, "trust", "list", "-o", "json"))
+                Assert.Equal(0, anchors.RootElement.GetArrayLength()); // an empty list is still an array
+
             // A profile's policy as JSON is a policy file `profile add --policy` accepts.
             using var profile = await JsonAsync(dataDirectory, "profile", "show", "held", "-o", "json");
             var policyFile = Path.Combine(dataDirectory, "policy.json");

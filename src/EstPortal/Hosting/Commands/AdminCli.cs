@@ -52,7 +52,7 @@ internal sealed class AdminCli
         }
         catch (Exception e) when (e is SchemaNotCurrentException or KeyEncryptionKeyMismatchException)
         {
-            return Fail(e.Message);
+            return Fail(e.Message, ExitCodes.Unavailable);
         }
     }
 
@@ -60,12 +60,43 @@ internal sealed class AdminCli
     public async Task PrepareAsync(CancellationToken cancellationToken) =>
         await App.Services.GetRequiredService<FirstRunInitializer>().PrepareDatabaseAsync(cancellationToken);
 
-    public static int Fail(string message)
+    public static int Fail(string message, int exitCode = ExitCodes.Invalid)
     {
         Console.Error.WriteLine($"error: {message}");
-        return 1;
+        return exitCode;
     }
+
+    public static int NotFound(string message) => Fail(message, ExitCodes.NotFound);
+
+    /// <summary>A refused admin action: its message, and the exit code for why.</summary>
+    public static int Fail<T>(Admin.AdminResult<T> result) => Fail(result.Error!, result.Failure switch
+    {
+        Admin.AdminFailure.NotFound => ExitCodes.NotFound,
+        Admin.AdminFailure.Conflict => ExitCodes.Conflict,
+        _ => ExitCodes.Invalid,
+    });
 
     private static IEnumerable<Command> Descendants(Command command) =>
         command.Subcommands.SelectMany(Descendants).Prepend(command);
+}
+
+/// <summary>
+/// What an admin command's exit status means (docs/cli-output.md), kept stable for scripts. Bad arguments that
+/// System.CommandLine rejects exit with 1 as well.
+/// </summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Bad input, or an action the rules refuse.</summary>
+    public const int Invalid = 1;
+
+    /// <summary>What the command names does not exist (device, CA, profile, serial, request, key, anchor).</summary>
+    public const int NotFound = 2;
+
+    /// <summary>It exists already, or is not in a state the action applies to (already revoked, already decided).</summary>
+    public const int Conflict = 3;
+
+    /// <summary>The installation cannot serve the command: schema behind this version, another key-encryption key.</summary>
+    public const int Unavailable = 4;
 }

@@ -28,7 +28,7 @@ internal static class ApiKeyCommands
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<ApiKeyAdmin>().CreateAsync(parse.GetRequiredValue(name), roleName, lifetime, "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             var key = result.Value!;
             Console.WriteLine($"API key '{key.Name}' ({key.Role}{(key.ExpiresAt is { } e ? $", expires {e:u}" : ", no expiry")}). Send it as 'Authorization: Bearer <key>' (shown once):");
             Console.WriteLine(key.Key);
@@ -39,18 +39,21 @@ internal static class ApiKeyCommands
 
     private static Command List(AdminCli cli)
     {
-        var list = new Command("list", "List API keys: name, role, created, expires, last used.");
-        list.SetAction(async (_, ct) =>
+        var output = CommandOutput.Option();
+        var list = new Command("list", "List API keys: name, role, created, expires, last used.") { output };
+        list.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var now = cli.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-            Console.WriteLine("NAME\tROLE\tCREATED\tEXPIRES\tLAST USED\tSTATE");
-            foreach (var k in await cli.App.Services.GetRequiredService<ApiKeyAdmin>().ListAsync(ct))
-            {
-                var state = k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active";
-                Console.WriteLine(string.Join('\t', k.Name, k.Role, Time(k.CreatedAt), k.ExpiresAt is { } e ? Time(e) : "never",
-                    k.LastUsedAt is { } u ? Time(u) : "never", state));
-            }
+            var format = parse.GetValue(output);
+            if (format == OutputFormat.Text)
+                Console.WriteLine("NAME\tROLE\tCREATED\tEXPIRES\tLAST USED\tSTATE");
+            var keys = await cli.App.Services.GetRequiredService<ApiKeyAdmin>().ListAsync(ct);
+            CommandOutput.List(format, keys.Select(k => new ApiKeyListRow(k.Name, k.Role, CommandOutput.Utc(k.CreatedAt),
+                    k.ExpiresAt is { } e ? CommandOutput.Utc(e) : null, k.LastUsedAt is { } u ? CommandOutput.Utc(u) : null,
+                    k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active")),
+                k => string.Join('\t', k.Name, k.Role, Time(k.CreatedAt), k.ExpiresAt is { } e ? Time(e) : "never",
+                    k.LastUsedAt is { } u ? Time(u) : "never", k.State));
             return 0;
         });
         return list;
@@ -65,7 +68,7 @@ internal static class ApiKeyCommands
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<ApiKeyAdmin>().RevokeAsync(parse.GetRequiredValue(name), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"API key '{result.Value}' revoked.");
             return 0;
         });
@@ -74,3 +77,6 @@ internal static class ApiKeyCommands
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>`apikey list` row (docs/cli-output.md); state is active, expired or revoked.</summary>
+internal sealed record ApiKeyListRow(string Name, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, string State);

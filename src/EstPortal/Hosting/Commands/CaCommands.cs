@@ -44,7 +44,7 @@ internal static class CaCommands
             var wanted = parse.GetValue(name);
             var ca = wanted is null ? await cas.FindDefaultAsync(ct) : await cas.FindByNameAsync(wanted, ct);
             if (ca is null)
-                return AdminCli.Fail(wanted is null ? "no default CA exists" : $"no CA is named '{wanted}'");
+                return AdminCli.NotFound(wanted is null ? "no default CA exists" : $"no CA is named '{wanted}'");
             Console.Write(await cli.App.Services.GetRequiredService<CertificateAuthorityAdmin>().ExportChainPemAsync(ca, ct));
             return 0;
         });
@@ -56,7 +56,7 @@ internal static class CaCommands
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<CertificateAuthorityAdmin>().RolloverAsync(parse.GetValue(rolloverName), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Rolled over to '{result.Value!.Name}' ({result.Value.Sha256Thumbprint}); /cacerts now carries the new root and both link certificates.");
             return 0;
         });
@@ -87,14 +87,14 @@ internal static class CaCommands
             {
                 var found = await cli.App.Services.GetRequiredService<CertificateAuthorities>().FindByNameAsync(issuerName, ct);
                 if (found is null)
-                    return AdminCli.Fail($"no CA is named '{issuerName}'");
+                    return AdminCli.NotFound($"no CA is named '{issuerName}'");
                 issuerId = found.Id;
             }
             var result = await cli.App.Services.GetRequiredService<CaProvisioning>().CreateAsync(
                 new NewCaRequest(parse.GetValue(name)!, parse.GetValue(subject)!, algorithm, parse.GetValue(validity), parse.GetValue(pathLength),
                     issuerId, parse.GetValue(store)!), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             var ca = result.Value!;
             Console.WriteLine($"Created CA '{ca.Name}': {ca.Subject} ({ca.KeyAlgorithm}), key {ca.KeyReference ?? CaKeyStores.Software}, SHA-256 {ca.Sha256Thumbprint}");
             return 0;
@@ -132,7 +132,7 @@ internal static class CaCommands
             var result = await cli.App.Services.GetRequiredService<CaProvisioning>().ImportAsync(
                 new CaImportRequest(parse.GetValue(name)!, certificatePem, keyPath is null ? null : keyPem, null, null, label), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             var ca = result.Value!;
             Console.WriteLine($"Imported CA '{ca.Name}': {ca.Subject} ({ca.KeyAlgorithm}), key {ca.KeyReference ?? CaKeyStores.Software}, SHA-256 {ca.Sha256Thumbprint}");
             return 0;

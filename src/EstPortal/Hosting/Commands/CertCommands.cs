@@ -22,7 +22,7 @@ internal static class CertCommands
             {
                 var found = await cli.App.Services.GetRequiredService<DeviceAdmin>().FindAsync(name, ct);
                 if (found is null)
-                    return AdminCli.Fail($"no device is named '{name}'");
+                    return AdminCli.NotFound($"no device is named '{name}'");
                 deviceId = found.Id;
             }
             var now = cli.App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -58,7 +58,7 @@ internal static class CertCommands
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<CertificateRevocation>().RevokeAsync(serialText, parsed, "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Revoked {result.Value} ({parsed.ToRfcName()}); the CA's CRL was republished and OCSP answers revoked.");
             return 0;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EstPortal.Admin;
+using EstPortal.Policy;
 
 namespace EstPortal.Hosting.Commands;
 
@@ -79,7 +80,7 @@ internal static class DeviceCommands
             var result = await cli.App.Services.GetRequiredService<DeviceAdmin>()
                 .AddAsync(parse.GetRequiredValue(name), parse.GetValue(description), parse.GetValue(san) ?? [], parse.GetValue(idevid), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Device '{result.Value!.Name}' registered. Its credential secret (shown once; user name = device name):");
             Console.WriteLine(result.Value.Secret);
             return 0;
@@ -111,12 +112,12 @@ internal static class DeviceCommands
             var devices = cli.App.Services.GetRequiredService<DeviceAdmin>();
             var device = await devices.FindAsync(parse.GetRequiredValue(name), ct);
             if (device is null)
-                return AdminCli.Fail($"no device is named '{parse.GetRequiredValue(name)}'");
+                return AdminCli.NotFound($"no device is named '{parse.GetRequiredValue(name)}'");
             if (newIdevid is not null || clearIdevid)
             {
                 var changed = await devices.SetIdevidAsync(device.Id, newIdevid, "cli", ct);
                 if (!changed.Succeeded)
-                    return AdminCli.Fail(changed.Error!);
+                    return AdminCli.Fail(changed);
                 Console.WriteLine(newIdevid is null
                     ? $"Device '{device.Name}' is named by its name in an IDevID."
                     : $"Device '{device.Name}' is named '{newIdevid}' in an IDevID.");
@@ -125,7 +126,7 @@ internal static class DeviceCommands
                 return 0;
             var result = await devices.SetSubjectAltNamePatternsAsync(device.Id, patterns, "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine(result.Value!.Count == 0
                 ? $"Device '{device.Name}' may ask for no subjectAltName."
                 : $"Device '{device.Name}' may ask for subjectAltNames matching: {string.Join(", ", result.Value)}");
@@ -137,28 +138,40 @@ internal static class DeviceCommands
     private static Command ShowCommand(AdminCli cli)
     {
         var name = new Argument<string>("NAME");
-        var show = new Command("show", "Show a device: state, idevid value and the IDevID it arrived with.") { name };
+        var output = CommandOutput.Option();
+        var show = new Command("show", "Show a device: state, idevid value, the IDevID it arrived with and its TPM endorsement key.") { name, output };
         show.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
             var device = await cli.App.Services.GetRequiredService<DeviceAdmin>().FindAsync(parse.GetRequiredValue(name), ct);
             if (device is null)
-                return AdminCli.Fail($"no device is named '{parse.GetRequiredValue(name)}'");
-            Console.WriteLine($"name: {device.Name}");
-            Console.WriteLine($"state: {(device.Disabled ? "disabled" : "enabled")}");
-            Console.WriteLine($"created: {device.CreatedAt:u}");
-            Console.WriteLine($"idevid: {device.Idevid ?? "(its name)"}");
-            if (device.IdevidSha256 is null)
+                return AdminCli.NotFound($"no device is named '{parse.GetRequiredValue(name)}'");
+            var view = new DeviceShowRow(device.Name, device.Description, device.Disabled ? "disabled" : "enabled", CommandOutput.Utc(device.CreatedAt),
+                DeviceSubjectAltNamePatterns.Parse(device.SubjectAltNamePatterns).Select(p => p.ToString()).ToList(), device.Idevid,
+                device.IdevidSha256 is null ? null : new DeviceHardwareIdentity(device.IdevidIssuer!, device.IdevidSerialNumber!, device.IdevidSha256,
+                    device.IdevidFirstSeenAt is { } seen ? CommandOutput.Utc(seen) : null),
+                device.TpmEkSha256 is null ? null : new DeviceHardwareIdentity(device.TpmEkIssuer!, device.TpmEkSerialNumber!, device.TpmEkSha256, null));
+            CommandOutput.One(parse.GetValue(output), view, d =>
             {
-                Console.WriteLine("arrived with IDevID: none");
-            }
-            else
-            {
-                Console.WriteLine($"arrived with IDevID: issuer '{device.IdevidIssuer}' serial {device.IdevidSerialNumber}");
-                Console.WriteLine($"  SHA-256 {device.IdevidSha256}, first seen {device.IdevidFirstSeenAt:u}");
-            }
+                Console.WriteLine($"name: {d.Name}");
+                Console.WriteLine($"state: {d.State}");
+                Console.WriteLine($"created: {d.CreatedAt:u}");
+                Console.WriteLine($"idevid: {d.Idevid ?? "(its name)"}");
+                Console.WriteLine(d.ArrivedWithIdevid is { } i
+                    ? $"arrived with IDevID: issuer '{i.Issuer}' serial {i.SerialNumber}\n  SHA-256 {i.Sha256}, first seen {i.FirstSeenAt:u}"
+                    : "arrived with IDevID: none");
+                if (d.TpmEndorsementKey is { } ek)
+                    Console.WriteLine($"TPM endorsement key: issuer '{ek.Issuer}' serial {ek.SerialNumber}, SHA-256 {ek.Sha256}");
+            });
             return 0;
         });
         return show;
     }
 }
+
+/// <summary>`device show` (docs/cli-output.md).</summary>
+internal sealed record DeviceShowRow(string Name, string? Description, string State, DateTimeOffset CreatedAt, IReadOnlyList<string> SanPatterns,
+    string? Idevid, DeviceHardwareIdentity? ArrivedWithIdevid, DeviceHardwareIdentity? TpmEndorsementKey);
+
+/// <summary>A certificate a device proved itself with: an IDevID, or its TPM's EK certificate.</summary>
+internal sealed record DeviceHardwareIdentity(string Issuer, string SerialNumber, string Sha256, DateTimeOffset? FirstSeenAt);

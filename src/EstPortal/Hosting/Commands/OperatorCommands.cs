@@ -17,7 +17,7 @@ internal static class OperatorCommands
             var result = await scope.ServiceProvider.GetRequiredService<OperatorAdmin>()
                 .AddAsync(parse.GetRequiredValue(email), parse.GetRequiredValue(role), password: null, "cli");
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Operator {result.Value!.Email} created as {result.Value.Role}. Password (shown once):");
             Console.WriteLine(result.Value.Password);
             return 0;

@@ -42,7 +42,7 @@ internal static class PendingCommands
                 return AdminCli.Fail($"'{parse.GetRequiredValue(id)}' is not a request id");
             await cli.PrepareAsync(ct);
             if (await cli.App.Services.GetRequiredService<PendingApprovals>().FindDetailsAsync(requestId, ct) is not { Summary: var p } details)
-                return AdminCli.Fail($"No pending request has id {requestId}.");
+                return AdminCli.NotFound($"No pending request has id {requestId}.");
             var csr = details.Csr;
             var view = new PendingShowRow(p.Id, p.Status, p.DecidedBy, p.DecisionReason, csr is not null, csr?.Subject, csr?.SubjectAlternativeNames ?? [],
                 csr?.Key, csr?.RequestedExtensions ?? [], csr?.Attributes ?? [], p.CsrSha256, p.PublicKeySha256, p.RequesterKey, p.ClientIp,
@@ -95,7 +95,7 @@ internal static class PendingCommands
             // Without --csr-sha256 the id alone names the CSR: a request's CSR is stored once and never changes.
             var expected = parse.GetValue(csrHash) ?? (await approvals.FindDetailsAsync(requestId, ct))?.Summary.CsrSha256;
             if (expected is null)
-                return AdminCli.Fail($"No pending request has id {requestId}.");
+                return AdminCli.NotFound($"No pending request has id {requestId}.");
             var error = await approvals.DecideAsync(requestId, expected, approve, parse.GetValue(reason), "cli", ct);
             if (error is not null)
                 return AdminCli.Fail(error);

@@ -28,7 +28,7 @@ internal static class ProfileCommands
             await cli.PrepareAsync(ct);
             var profile = await cli.App.Services.GetRequiredService<ProfileAdmin>().FindAsync(parse.GetRequiredValue(showName), ct);
             if (profile is null)
-                return AdminCli.Fail($"no profile is named '{parse.GetRequiredValue(showName)}'");
+                return AdminCli.NotFound($"no profile is named '{parse.GetRequiredValue(showName)}'");
             CommandOutput.One(parse.GetValue(showOutput),
                 new ProfileShowRow(profile.Name, profile.Label, PathOf(profile.Label), profile.CaName, profile.IsDefault, profile.RequiresApproval,
                     profile.WrapBase64Lines, profile.Policy),
@@ -61,7 +61,7 @@ internal static class ProfileCommands
             var profiles = cli.App.Services.GetRequiredService<ProfileAdmin>();
             var current = await profiles.FindAsync(parse.GetRequiredValue(setName), ct);
             if (current is null)
-                return AdminCli.Fail($"no profile is named '{parse.GetRequiredValue(setName)}'");
+                return AdminCli.NotFound($"no profile is named '{parse.GetRequiredValue(setName)}'");
             CsrPolicy policy;
             try
             {
@@ -78,7 +78,7 @@ internal static class ProfileCommands
             var result = await profiles.UpdateAsync(current.Name, policy, parse.GetValue(setApproval) ?? current.RequiresApproval,
                 parse.GetValue(setWrap) ?? current.WrapBase64Lines, "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Profile '{current.Name}' updated.");
             return 0;
         });
@@ -171,7 +171,7 @@ internal static class ProfileCommands
             var result = await cli.App.Services.GetRequiredService<ProfileAdmin>().AddAsync(parse.GetRequiredValue(name), parse.GetValue(label),
                 parse.GetValue(ca), policy, parse.GetValue(approval), parse.GetValue(wrap), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Profile '{result.Value!.Name}' created at {PathOf(result.Value.Label)}.");
             return 0;
         });

@@ -25,7 +25,7 @@ internal static class TokenCommands
             var request = new BootstrapTokenRequest(lifetime, parse.GetValue(device), parse.GetValue(note), parse.GetValue(profile), parse.GetValue(subject));
             var result = await cli.App.Services.GetRequiredService<BootstrapTokenAdmin>().IssueManyAsync(request, parse.GetValue(count), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             var tokens = result.Value!;
             if (parse.GetValue(csv))
             {

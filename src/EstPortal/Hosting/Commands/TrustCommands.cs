@@ -35,7 +35,7 @@ internal static class TrustCommands
             var result = await cli.App.Services.GetRequiredService<TrustAnchorAdmin>()
                 .AddAsync(parse.GetRequiredValue(name), pem, anchorPurpose, "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             var anchor = result.Value!;
             Console.WriteLine($"Trust anchor '{anchor.Name}' ({TrustAnchorAdmin.Describe(anchor.Purpose)}) added: {anchor.Subject}, SHA-256 {anchor.Sha256Fingerprint}");
             return 0;
@@ -45,12 +45,15 @@ internal static class TrustCommands
 
     private static Command List(AdminCli cli)
     {
-        var command = new Command("list", "List trust anchors: name, purpose, notAfter, SHA-256, subject.");
-        command.SetAction(async (_, ct) =>
+        var output = CommandOutput.Option();
+        var command = new Command("list", "List trust anchors: name, purpose, notAfter, SHA-256, subject.") { output };
+        command.SetAction(async (parse, ct) =>
         {
             await cli.PrepareAsync(ct);
-            foreach (var a in await cli.App.Services.GetRequiredService<TrustAnchorAdmin>().ListAsync(ct))
-                Console.WriteLine($"{a.Name}\t{TrustAnchorAdmin.Describe(a.Purpose)}\t{a.NotAfter:yyyy-MM-dd}\t{a.Sha256Fingerprint}\t{a.Subject}");
+            var anchors = await cli.App.Services.GetRequiredService<TrustAnchorAdmin>().ListAsync(ct);
+            CommandOutput.List(parse.GetValue(output), anchors.Select(a => new TrustAnchorListRow(a.Name, TrustAnchorAdmin.Describe(a.Purpose),
+                    CommandOutput.Utc(a.NotAfter), a.Sha256Fingerprint, a.Subject)),
+                a => $"{a.Name}\t{a.Purpose}\t{a.NotAfter:yyyy-MM-dd}\t{a.Sha256}\t{a.Subject}");
             return 0;
         });
         return command;
@@ -65,10 +68,13 @@ internal static class TrustCommands
             await cli.PrepareAsync(ct);
             var result = await cli.App.Services.GetRequiredService<TrustAnchorAdmin>().RemoveAsync(parse.GetRequiredValue(name), "cli", ct);
             if (!result.Succeeded)
-                return AdminCli.Fail(result.Error!);
+                return AdminCli.Fail(result);
             Console.WriteLine($"Trust anchor '{result.Value!.Name}' removed.");
             return 0;
         });
         return command;
     }
 }
+
+/// <summary>`trust list` row (docs/cli-output.md).</summary>
+internal sealed record TrustAnchorListRow(string Name, string Purpose, DateTimeOffset NotAfter, string Sha256, string Subject);
