@@ -3,9 +3,14 @@ using EstPortal.Policy;
 
 namespace EstPortal.DeviceAuth;
 
-/// <summary>What the device presented: a Basic or Bearer Authorization header and/or the TLS client certificate.</summary>
+/// <summary>
+/// What the device presented: a Basic or Bearer Authorization header and/or the TLS client certificate, with the
+/// certificates the client sent after it (<see cref="ClientChain"/>: candidates for an IDevID's path, never trusted alone).
+/// </summary>
 public sealed record PresentedCredentials(BasicCredentials? Basic, X509Certificate2? ClientCertificate, BearerToken? Bearer = null)
 {
+    public IReadOnlyList<X509Certificate2> ClientChain { get; init; } = [];
+
     /// <summary>Reads the Authorization header: Basic (RFC 7617) or Bearer (RFC 6750); anything else is "none".</summary>
     public static PresentedCredentials From(string? authorization, X509Certificate2? clientCertificate) =>
         new(BasicCredentials.Parse(authorization), clientCertificate, BearerToken.Parse(authorization));
@@ -60,12 +65,12 @@ public sealed class EstAuthenticator(
     /// RFC 7030 §3.3.2: a certificate this server issued, or else — on a profile that accepts manufacturer anchors — an
     /// IDevID. Any other certificate is no credential (the TLS handshake accepted it only so that these rules judge it).
     /// </summary>
-    public async Task<DeviceAuthResult> AuthenticateCertificateOrIdevidAsync(X509Certificate2? certificate, IdevidPolicy idevid,
-        CancellationToken cancellationToken)
+    public async Task<DeviceAuthResult> AuthenticateCertificateOrIdevidAsync(X509Certificate2? certificate, IReadOnlyList<X509Certificate2> sentChain,
+        IdevidPolicy idevid, CancellationToken cancellationToken)
     {
         var ours = await AuthenticateCertificateAsync(certificate, cancellationToken);
         if (certificate is null || ours.Caller is not null || ours.Actor is not null || !idevid.Enabled)
             return ours;
-        return await idevids.ValidateAsync(certificate, [], idevid, cancellationToken);
+        return await idevids.ValidateAsync(certificate, sentChain.ToList(), idevid, cancellationToken);
     }
 }

@@ -51,7 +51,7 @@ public sealed class EnrollmentAuthentication(
             // RFC 7030 §3.3.2: HTTP authentication (Basic, or a bootstrap token as Bearer), or an existing certificate.
             _ when presented.Basic is not null => authenticator.AuthenticateBasicAsync(presented.Basic, cancellationToken),
             _ when presented.Bearer is not null => authenticator.AuthenticateBearerAsync(presented.Bearer, cancellationToken),
-            _ => authenticator.AuthenticateCertificateOrIdevidAsync(presented.ClientCertificate, request.Profile.Policy.Idevid, cancellationToken),
+            _ => authenticator.AuthenticateCertificateOrIdevidAsync(presented.ClientCertificate, presented.ClientChain, request.Profile.Policy.Idevid, cancellationToken),
         };
     }
 

@@ -94,7 +94,8 @@ internal sealed class EstRequestHandler(
             framingError = ex.Message;
         }
 
-        var credentials = PresentedCredentials.From(context.Request.Headers.Authorization, context.Connection.ClientCertificate);
+        var credentials = PresentedCredentials.From(context.Request.Headers.Authorization, context.Connection.ClientCertificate)
+            with { ClientChain = Transport.ClientCertificateChains.Of(context.Connection.ClientCertificate) };
         // Through a TLS-terminating proxy the TLS session is the proxy's: its tls-unique is not the device's.
         var throughProxy = context.Features.Get<ForwardedByTrustedProxy>() is not null;
         var result = await enrollment.EnrollAsync(

@@ -63,10 +63,14 @@ internal static class KestrelEndpoints
         // TLS 1.2 stays on: strongSwan's pki offers only 1.2, and tls-unique (RFC 7030 §3.5) exists only there.
         https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         https.ClientCertificateMode = mode;
-        // Which client certificates we accept is decided per request against the issued-certificate table, not by
-        // the platform's chain builder: the handshake only proves possession of the key.
-        https.ClientCertificateValidation = (_, _, _) => true;
-        https.AllowAnyClientCertificate();
+        // Which client certificates we accept is decided per request against the issued-certificate table (or a
+        // profile's manufacturer anchors), not by the platform's chain builder: the handshake only proves possession
+        // of the key. What else the client sent is kept as path candidates for an IDevID.
+        https.ClientCertificateValidation = (certificate, chain, _) =>
+        {
+            Transport.ClientCertificateChains.Remember(certificate, chain);
+            return true;
+        };
         if (!endpoint.ConfigSection.GetSection("Certificate").Exists())
             https.ServerCertificateSelector = (_, _) => tls.Current;
     }

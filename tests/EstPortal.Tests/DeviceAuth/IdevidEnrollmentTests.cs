@@ -251,6 +251,42 @@ public sealed class IdevidEnrollmentTests(IdevidFixture fixture) : IClassFixture
         Assert.Equal($"CN={device.Name}", issued.Subject);
     }
 
+    [RequiresToolFact("curl")]
+    public async Task AnIdevidFromTheManufacturersIssuingCa_Enrolls_WhenTheBoardSendsThatCa_UnderAnAnchoredRoot()
+    {
+        // 802.1AR manufacturers sign IDevIDs with an issuing CA under an offline root; the operator anchors the root.
+        var root = fixture.Unique("acme-root-");
+        var issuing = fixture.Unique("acme-issuing-");
+        await fixture.Manufacturer.CreateCaAsync(root, "/O=Acme Boards/CN=Acme IDevID Root");
+        await fixture.Manufacturer.CreateIntermediateAsync(issuing, root, "/O=Acme Boards/CN=Acme IDevID Issuing CA");
+        await fixture.AddAnchorAsync(root, root);
+        var label = await fixture.ProfileAsync(new IdevidPolicy { TrustAnchors = [root] });
+        var device = await AddDeviceAsync(fixture.Unique("chained-board-"));
+        await fixture.Manufacturer.IssueAsync(issuing, device.Name, new IdevidSpec($"/serialNumber={device.Name}"));
+        var workspace = fixture.Workspace;
+        var leafOnly = fixture.Manufacturer.PemPath(device.Name);
+        var withChain = workspace.Write(fixture.Unique("chain-") + ".pem", File.ReadAllText(leafOnly) + File.ReadAllText(fixture.Manufacturer.PemPath(issuing)));
+
+        async Task<(string Status, string Body)> CurlAsync(string certificateFile)
+        {
+            var caPem = workspace.WriteCaPem(Host.CaCertificate, fixture.Unique("est-ca-") + ".pem");
+            var body = workspace.Write(fixture.Unique("req-") + ".b64", TestCsr.Create($"CN={device.Name}").Base64);
+            var output = workspace.PathOf(fixture.Unique("out-") + ".txt");
+            var curl = await ExternalTool.RunAsync("curl", ["-sS", "--http1.1", "--cacert", caPem, "--cert", certificateFile,
+                "--key", fixture.Manufacturer.KeyPath(device.Name), "--data-binary", "@" + body, "-H", "Content-Type: application/pkcs10",
+                "-o", output, "-w", "%{http_code}", $"{Host.EstUrl}/.well-known/est/{label}/simpleenroll"], null, TimeSpan.FromSeconds(60));
+            return (curl.Stdout, File.Exists(output) ? File.ReadAllText(output) : curl.Stderr);
+        }
+
+        // Without the issuing CA no path reaches the root: refused, saying why.
+        var (refused, reason) = await CurlAsync(leafOnly);
+        Assert.True(refused == "403", $"{refused}: {reason}");
+        Assert.Contains("chain", reason, StringComparison.OrdinalIgnoreCase);
+        var (status, issued) = await CurlAsync(withChain);
+        Assert.True(status == "200", $"{status}: {issued}");
+        Assert.Equal($"CN={device.Name}", Assert.Single(EstResponses.ReadCertsOnly(issued)).Subject);
+    }
+
     private async Task<Device> AddDeviceAsync(string name, string? idevid = null)
     {
         var devices = Host.Services.GetRequiredService<DeviceAdmin>();

@@ -52,6 +52,25 @@ public sealed class ManufacturerPki(ToolWorkspace workspace)
             .. nameConstraints is null ? Array.Empty<string>() : ["-addext", $"nameConstraints=critical,{nameConstraints}"],
         ];
         await RunAsync(args);
+        return PrepareToSign(name);
+    }
+
+    /// <summary>
+    /// An issuing CA signed by CA <paramref name="issuer"/>, as manufacturers run them under an offline root; it can
+    /// then issue IDevIDs itself (<see cref="IssueAsync"/>). <c>{name}-chain.pem</c> holds an IDevID's chain to send.
+    /// </summary>
+    public async Task<X509Certificate2> CreateIntermediateAsync(string name, string issuer, string subject)
+    {
+        await RunAsync("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", $"{name}.key",
+            "-out", $"{name}.csr", "-subj", subject);
+        workspace.Write($"{name}.ext", "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        await RunAsync("ca", "-batch", "-config", $"{issuer}.cnf", "-cert", $"{issuer}.pem", "-keyfile", $"{issuer}.key", "-rand_serial",
+            "-preserveDN", "-in", $"{name}.csr", "-out", $"{name}.pem", "-days", "3650", "-extfile", $"{name}.ext", "-notext");
+        return PrepareToSign(name);
+    }
+
+    private X509Certificate2 PrepareToSign(string name)
+    {
         workspace.Write($"{name}.index", "");
         workspace.Write($"{name}.serial", "01\n");
         workspace.Write($"{name}.cnf", CaConfig.Replace("index.txt", $"{name}.index", StringComparison.Ordinal)
