@@ -209,6 +209,13 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return new ServerSample(cpu, peakMb, DateTime.UtcNow, self.TotalProcessorTime.TotalSeconds);
     }
 
+    /// <summary>Resident memory of the first instance now (VmRSS in /proc, Linux).</summary>
+    public long ResidentBytes()
+    {
+        var rss = File.ReadAllLines($"/proc/{_processes[0].Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

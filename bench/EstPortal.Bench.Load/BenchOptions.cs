@@ -15,8 +15,11 @@ namespace EstPortal.Bench.Load;
 /// <param name="AppSettings">`--set Key=Value` (repeatable): extra settings for the app instances, e.g.
 /// `--set EstPortal:Ocsp:CacheMegabytes=0` to measure OCSP with every answer signed.</param>
 /// <param name="Pkcs11">Also measure enrollments under a CA whose key is in a SoftHSM2 token (profile label "hsm").</param>
+/// <param name="Coaps">Measure only EST over secure CoAP (`--coaps`, <see cref="CoapsRun"/>): <paramref name="Connections"/> DTLS
+/// sessions posting /sen.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
-    int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11)
+    int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11,
+    bool Coaps)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -24,7 +27,8 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var options = new BenchOptions(Int("--connections", 64), Int("--seconds", 15), Int("--devices", 64), Int("--csrs", 60_000), Value("--app"),
             Value("--postgres"), Int("--instances", 1), Int("--warmup", 30), Int("--flood", 0), Int("--rate", 20), args.Contains("--ocsp"), Int("--ocsp-certificates", 400),
-            args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"));
+            args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"),
+            args.Contains("--coaps"));
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

@@ -11,7 +11,8 @@ using EstPortal.Bench.Load;
 // a fresh data directory and rate limiting off, registers device credentials with the app's own admin command, then
 // drives /simpleenroll over HTTPS keep-alive with pre-generated CSRs (distinct keys), /cacerts, and a variant with a
 // new TLS handshake per request, and reports throughput, latency percentiles, errors, the server's CPU time and peak
-// RSS, and the raw ECDSA P-256 signing rate of this machine for comparison.
+// RSS, and the raw ECDSA P-256 signing rate of this machine for comparison. Other modes: --flood, --ocsp, --pkcs11,
+// --coaps (EST over CoAP/DTLS).
 var options = BenchOptions.Parse(args);
 var app = AppUnderTest.Locate(options.AppDll);
 Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}   warm-up: {options.WarmupSeconds}s");
@@ -22,7 +23,8 @@ Console.WriteLine(options.Postgres is null
 var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, options.AppSettings, options.Pkcs11);
+IReadOnlyList<string> appSettings = options.Coaps ? [.. options.AppSettings, .. CoapsRun.AppSettings(options.Connections)] : options.AppSettings;
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11);
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
 
 var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount, server.Devices.Select(d => d.Name).ToList());
@@ -34,6 +36,12 @@ if (options.Flood > 0)
         Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments, not measured");
     }
     await FloodRun.RunAsync(server, csrs, options);
+    return;
+}
+if (options.Coaps)
+{
+    // Only EST over secure CoAP (RFC 9148): DTLS sessions of devices holding certificates issued over HTTPS first.
+    await CoapsRun.RunAsync(server, csrs, options, appSettings);
     return;
 }
 if (options.Ocsp)
