@@ -2,9 +2,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Admin;
 using EstPortal.Coap;
+using EstPortal.Data;
 using EstPortal.Data.Entities;
 using EstPortal.Policy;
 using EstPortal.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EstPortal.Tests.Coap;
@@ -33,8 +35,14 @@ public sealed class CoapsCallerTests(CoapsCallerFixture fixture) : IClassFixture
         Assert.Equal($"CN={device.Name}", issued.Subject);
         Assert.True(Host.ChainsToCa(issued));
         var stored = (await Host.Services.GetRequiredService<DeviceAdmin>().FindAsync(device.Name))!;
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(board.Certificate.RawData)), stored.IdevidSha256);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(board.Certificate.RawData));
+        Assert.Equal(sha256, stored.IdevidSha256);
         Assert.Single(await Host.Services.GetRequiredService<DeviceAdmin>().CertificatesOfAsync(stored.Id));
+        // Audited as over HTTPS, naming the IDevID and the front door.
+        await using var db = await Host.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+        var audited = await db.AuditEvents.SingleAsync(e => e.SerialNumber == issued.SerialNumber);
+        Assert.Contains("over coaps", audited.Details);
+        Assert.Contains(sha256, audited.Details);
     }
 
     [RequiresToolFact(CoapClientTool.OpenSsl)]
