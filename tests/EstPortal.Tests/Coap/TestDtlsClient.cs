@@ -11,18 +11,23 @@ namespace EstPortal.Tests.Coap;
 
 /// <summary>
 /// A DTLS 1.2 client of our own (BouncyCastle's DtlsClientProtocol) for what libcoap's command-line clients cannot do:
-/// send hand-made CoAP datagrams inside a session, leave from a chosen loopback address, or stall a handshake.
+/// send hand-made CoAP datagrams inside a session, leave from a chosen loopback address, stall a handshake, or read the
+/// session's tls-unique to put into a CSR (RFC 7030 §3.5 linking).
 /// </summary>
 public sealed class TestDtlsClient : IDisposable
 {
     private readonly UdpClient _udp;
     private readonly DtlsTransport _dtls;
 
-    private TestDtlsClient(UdpClient udp, DtlsTransport dtls)
+    private TestDtlsClient(UdpClient udp, DtlsTransport dtls, byte[]? tlsUnique)
     {
         _udp = udp;
         _dtls = dtls;
+        TlsUnique = tlsUnique;
     }
+
+    /// <summary>RFC 5929 §3 tls-unique of this session as the client computed it.</summary>
+    public byte[]? TlsUnique { get; }
 
     public static TestDtlsClient Connect(IPEndPoint server, X509Certificate2 certificate, ECDsa key, IPAddress? from = null)
     {
@@ -31,8 +36,9 @@ public sealed class TestDtlsClient : IDisposable
         try
         {
             var crypto = new BcTlsCrypto(new SecureRandom());
-            var dtls = new DtlsClientProtocol().Connect(new Client(crypto, certificate, key), new UdpTransport(udp, int.MaxValue));
-            return new TestDtlsClient(udp, dtls);
+            var client = new Client(crypto, certificate, key);
+            var dtls = new DtlsClientProtocol().Connect(client, new UdpTransport(udp, int.MaxValue));
+            return new TestDtlsClient(udp, dtls, client.TlsUnique);
         }
         catch
         {
@@ -94,6 +100,14 @@ public sealed class TestDtlsClient : IDisposable
     {
         public X509Certificate2 ClientCertificate => certificate;
         public ECDsa ClientKey => key;
+
+        public byte[]? TlsUnique { get; private set; }
+
+        public override void NotifyHandshakeComplete()
+        {
+            base.NotifyHandshakeComplete();
+            TlsUnique = m_context.ExportChannelBinding(ChannelBinding.tls_unique);
+        }
 
         protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
 
