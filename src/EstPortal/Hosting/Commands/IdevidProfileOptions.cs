@@ -11,12 +11,12 @@ internal sealed class IdevidProfileOptions
 {
     private readonly Option<string[]> _trust = new("--idevid-trust")
     {
-        Description = "A manufacturer trust anchor (see `trust add`) whose IDevIDs authenticate enrollment here (repeatable; \"\" for none).",
+        Description = "A manufacturer trust anchor (see `trust add`) whose IDevIDs authenticate enrollment here (repeatable; \"\" for none). Default none.",
         AllowMultipleArgumentsPerToken = false,
     };
     private readonly Option<string?> _identity = new("--idevid-identity") { Description = "Where the IDevID names the device: serialNumber (default), cn or san-uri." };
     private readonly Option<string?> _register = new("--idevid-register") { Description = "An unknown device: none (refused; default), auto (registered) or approval (pending queue)." };
-    private readonly Option<bool?> _acceptExpired = new("--idevid-accept-expired") { Description = "Accept IDevIDs past their notAfter (true or false)." };
+    private readonly Option<bool?> _acceptExpired = new("--idevid-accept-expired") { Description = "Accept IDevIDs past their notAfter (true or false). Default false." };
 
     public void AddTo(Command command)
     {

@@ -11,13 +11,13 @@ internal sealed class TpmProfileOptions
 {
     public Option<bool?> Require { get; } = new("--require-tpm-attestation")
     {
-        Description = "Enrollment only with a token released by TPM attestation (true or false; the flag alone is true).",
+        Description = "Enrollment only with a token released by TPM attestation (true or false; the flag alone is true). Default false.",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
     public Option<string[]> EkTrust { get; } = new("--tpm-ek-trust")
     {
-        Description = "A trust anchor (purpose tpm-ek) whose EK certificates may attest keys here (repeatable; \"\" for none).",
+        Description = "A trust anchor (purpose tpm-ek) whose EK certificates may attest keys here (repeatable; \"\" for none). Default none.",
         AllowMultipleArgumentsPerToken = false,
     };
 
