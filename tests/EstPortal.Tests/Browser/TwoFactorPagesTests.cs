@@ -32,7 +32,8 @@ public sealed class TwoFactorPagesTests(PortalBrowserFixture fixture)
 
             await portal.Page.GetByLabel("Verification Code").FillAsync(await Totp.CurrentCodeAsync(key));
             await portal.Page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-            await Expect(portal.Page.Locator("code.recovery-code")).ToHaveCountAsync(10);
+            // Verify posts the form, redirects and renders the codes: under a loaded CI run that took over Expect's 5 s once.
+            await Expect(portal.Page.Locator("code.recovery-code")).ToHaveCountAsync(10, new() { Timeout = 20_000 });
             Assert.Empty(portal.CspViolations);
         }
 
