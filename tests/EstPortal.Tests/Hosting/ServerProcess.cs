@@ -29,7 +29,8 @@ public static class ServerProcess
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("EstPortal__DataDirectory");
-        var process = Process.Start(start)!;
+        var process = new KilledOnDispose { StartInfo = start };
+        process.Start();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
         process.BeginOutputReadLine();
@@ -64,5 +65,29 @@ public static class ServerProcess
             await Task.Delay(500);
         }
         throw new TimeoutException("the app did not come up");
+    }
+
+    /// <summary>
+    /// A server a test started must not outlive it: a failed assertion inside <c>using</c> would otherwise leave it
+    /// running (and holding its data directory) after the test run.
+    /// </summary>
+    private sealed class KilledOnDispose : Process
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try
+                {
+                    if (!HasExited)
+                        Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Never started, or already gone.
+                }
+            }
+            base.Dispose(disposing);
+        }
     }
 }
