@@ -29,6 +29,14 @@ public static class ServerProcess
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("EstPortal__DataDirectory");
+        return StartKilledOnDispose(start, output);
+    }
+
+    /// <summary>Any server command line, with its output lines to <paramref name="output"/>, killed when disposed.</summary>
+    public static Process StartKilledOnDispose(ProcessStartInfo start, Action<string>? output)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         var process = new KilledOnDispose { StartInfo = start };
         process.Start();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output?.Invoke(e.Data); };
