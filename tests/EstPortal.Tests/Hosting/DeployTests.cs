@@ -38,7 +38,9 @@ public sealed class DeployTests
                                        UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
 
         var publish = await ExternalTool.RunAsync(EstPortalCli.DotnetHost(),
-            ["publish", Path.Combine(RepositoryRoot, "src", "EstPortal"), "-c", "Release", "-o", opt, "--nologo"], null, TimeSpan.FromMinutes(8));
+            ["publish", Path.Combine(RepositoryRoot, "src", "EstPortal"), "-c", "Release", "-o", opt, "--nologo",
+             // No build servers left behind holding this test's output pipes (or the CI job) open.
+             "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:UseRazorBuildServer=false"], null, TimeSpan.FromMinutes(8));
         Assert.True(publish.ExitCode == 0, publish.Stdout + publish.Stderr);
 
         var asService = await ServiceAccount.CreateAsync(ServiceUser, state);
