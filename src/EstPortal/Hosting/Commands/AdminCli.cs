@@ -23,6 +23,9 @@ internal sealed class AdminCli
             .Select(n => n.TrimStart('-')).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>Every command and subcommand, for the help of each to be checked.</summary>
+    internal IEnumerable<Command> AllCommands => Descendants(_root);
+
     public WebApplication App => _app ?? throw new InvalidOperationException("The admin command runs without an app.");
 
     public bool IsCommand(string[] args) =>

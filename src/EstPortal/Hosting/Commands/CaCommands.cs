@@ -69,9 +69,9 @@ internal static class CaCommands
         var name = new Argument<string>("NAME") { Description = "The new CA's name." };
         var subject = new Option<string>("--subject") { Description = "Its distinguished name, e.g. \"CN=Example Issuing CA, O=Example\".", Required = true };
         var key = new Option<string>("--key") { Description = "EC-P256, EC-P384, RSA-2048, RSA-3072 or RSA-4096.", DefaultValueFactory = _ => "EC-P256" };
-        var issuer = new Option<string?>("--issuer") { Description = "The CA that signs it (an intermediate); a self-signed root when omitted." };
+        var issuer = new Option<string?>("--issuer") { Description = "The CA that signs it (an intermediate). Default: none, a self-signed root." };
         var validity = new Option<int>("--validity-days") { Description = "Validity in days.", DefaultValueFactory = _ => 3650 };
-        var pathLength = new Option<int?>("--path-length") { Description = "RFC 5280 pathLenConstraint; no limit when omitted." };
+        var pathLength = new Option<int?>("--path-length") { Description = "RFC 5280 pathLenConstraint. Default: none (no limit)." };
         var store = new Option<string>("--store") { Description = "Where the key is generated: software or pkcs11 (in the HSM).", DefaultValueFactory = _ => CaKeyStores.Software };
         var command = new Command("create", "Create a root CA, or an intermediate signed by --issuer, with a new key (in the HSM with --store pkcs11).")
         {
@@ -106,8 +106,8 @@ internal static class CaCommands
     {
         var name = new Argument<string>("NAME") { Description = "The imported CA's name." };
         var certificate = new Option<string>("--cert") { Description = "PEM file: the CA certificate, then the certificates above it.", Required = true };
-        var pkcs11Key = new Option<string?>("--pkcs11-key") { Description = "The label of the CA's private key in the HSM token." };
-        var keyFile = new Option<string?>("--key") { Description = "PEM file with the CA's private key (a software key), instead of --pkcs11-key." };
+        var pkcs11Key = new Option<string?>("--pkcs11-key") { Description = "The label of the CA's private key in the HSM token. Default: none (the key comes from --key)." };
+        var keyFile = new Option<string?>("--key") { Description = "PEM file with the CA's private key (a software key), instead of --pkcs11-key. Default: none." };
         var command = new Command("import", "Import a CA certificate whose key is in the HSM (--pkcs11-key LABEL) or in a PEM file (--key).")
         {
             name, certificate, pkcs11Key, keyFile,

@@ -11,7 +11,7 @@ internal static class CertCommands
 
     private static Command List(AdminCli cli)
     {
-        var device = new Option<string?>("--device") { Description = "Only this device's certificates." };
+        var device = new Option<string?>("--device") { Description = "Only this device's certificates. Default: every device." };
         var output = CommandOutput.Option();
         var list = new Command("list", "List issued certificates, newest first: serial, subject, notAfter, state (valid, expired, revoked:REASON).") { device, output };
         list.SetAction(async (parse, ct) =>

@@ -10,7 +10,7 @@ internal static class DeviceCommands
         "A subjectAltName the device may ask for (repeatable): a regular expression, typed dns:, ip:, uri:, email: or untyped; {device} is the device name, e.g. dns:{device}.plant.example.";
 
     private const string IdevidDescription =
-        "The value the device's manufacturer certificate (IDevID) names it by, where its profile reads it (serialNumber, CN or a SAN URI); the device name when omitted.";
+        "The value the device's manufacturer certificate (IDevID) names it by, where its profile reads it (serialNumber, CN or a SAN URI). Default: the device name.";
 
     public static Command Create(AdminCli cli) => new("device", "Devices and their credentials.") { AddCommand(cli), SetCommand(cli), ShowCommand(cli), ImportCommand(cli) };
 
@@ -18,7 +18,7 @@ internal static class DeviceCommands
     private static Command ImportCommand(AdminCli cli)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "CSV with a header row: name (required), description, san (patterns separated by spaces), any order." };
-        var output = new Option<FileInfo?>("--out") { Description = "Write the credentials CSV (name,secret) to this new file (owner-only) instead of standard output." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the credentials CSV (name,secret) to this new file (owner-only) instead of standard output. Default: standard output." };
         var import = new Command("import", "Register many devices from a CSV file and print their credentials as CSV (shown once).") { file, output };
         import.SetAction(async (parse, ct) =>
         {
@@ -70,8 +70,8 @@ internal static class DeviceCommands
     private static Command AddCommand(AdminCli cli)
     {
         var name = new Argument<string>("NAME") { Description = "Device name: its HTTP Basic user name, and the CN it enrolls under." };
-        var description = new Option<string?>("--description") { Description = "Free text shown in the portal." };
-        var san = new Option<string[]>("--san") { Description = SanDescription, AllowMultipleArgumentsPerToken = false };
+        var description = new Option<string?>("--description") { Description = "Free text shown in the portal. Default: none." };
+        var san = new Option<string[]>("--san") { Description = SanDescription + " Default: none (the device may ask for no subjectAltName).", AllowMultipleArgumentsPerToken = false };
         var idevid = new Option<string?>("--idevid") { Description = IdevidDescription };
         var add = new Command("add", "Register a device and print its credential secret (shown once).") { name, description, san, idevid };
         add.SetAction(async (parse, ct) =>
@@ -91,7 +91,7 @@ internal static class DeviceCommands
     private static Command SetCommand(AdminCli cli)
     {
         var name = new Argument<string>("NAME");
-        var san = new Option<string[]>("--san") { Description = SanDescription + " Replaces the device's patterns.", AllowMultipleArgumentsPerToken = false };
+        var san = new Option<string[]>("--san") { Description = SanDescription + " Replaces the device's patterns. Default: the patterns stay.", AllowMultipleArgumentsPerToken = false };
         var noSan = new Option<bool>("--no-san") { Description = "Remove every subjectAltName pattern: the device may ask for no subjectAltName." };
         var idevid = new Option<string?>("--idevid") { Description = IdevidDescription };
         var noIdevid = new Option<bool>("--no-idevid") { Description = "Clear the idevid value: an IDevID then names the device by its name." };

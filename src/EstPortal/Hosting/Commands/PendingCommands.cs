@@ -78,10 +78,10 @@ internal static class PendingCommands
     private static Command Decide(AdminCli cli, string name, bool approve)
     {
         var id = new Argument<string>("ID") { Description = "The request id from `pending list`." };
-        var reason = new Option<string?>("--reason") { Description = approve ? "Optional note." : "Why (the device is told).", Required = !approve };
+        var reason = new Option<string?>("--reason") { Description = approve ? "Optional note. Default: none." : "Why (the device is told).", Required = !approve };
         var csrHash = new Option<string?>("--csr-sha256")
         {
-            Description = "Decide only if the request holds the CSR with this SHA-256 (as `pending show` prints it). A request id always names one CSR; this makes a script say which one it read.",
+            Description = "Decide only if the request holds the CSR with this SHA-256 (as `pending show` prints it). A request id always names one CSR; this makes a script say which one it read. Default: not checked.",
         };
         var command = new Command(name, approve
             ? "Approve a pending request; the device's next retry with exactly this CSR gets its certificate."

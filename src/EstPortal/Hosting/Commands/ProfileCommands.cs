@@ -46,7 +46,7 @@ internal static class ProfileCommands
         });
 
         var setName = new Argument<string>("NAME");
-        var setPolicy = new Option<FileInfo?>("--policy") { Description = "A JSON policy file (as `profile show` prints) replacing the current policy; flags below apply on top of it." };
+        var setPolicy = new Option<FileInfo?>("--policy") { Description = "A JSON policy file (as `profile show` prints) replacing the current policy; flags below apply on top of it. Default: none (the current policy stays)." };
         var set = new Command("set", "Change a profile: each flag changes only its part of the current policy; what is not given stays.") { setName, setPolicy };
         var setFlags = new ProfilePolicyOptions();
         setFlags.AddTo(set);
@@ -81,9 +81,9 @@ internal static class ProfileCommands
     private static Command AddCommand(AdminCli cli)
     {
         var name = new Argument<string>("NAME");
-        var label = new Option<string?>("--label") { Description = "The EST label (/.well-known/est/LABEL/...)." };
+        var label = new Option<string?>("--label") { Description = "The EST label (/.well-known/est/LABEL/...). Default: none (the profile is not reachable by a label)." };
         var ca = new Option<string?>("--ca") { Description = "Issuing CA (the default CA when omitted)." };
-        var policyFile = new Option<FileInfo?>("--policy") { Description = "A JSON policy file (as `profile show` prints); flags below override it." };
+        var policyFile = new Option<FileInfo?>("--policy") { Description = "A JSON policy file (as `profile show` prints); flags below override it. Default: none (the defaults below)." };
         var add = new Command("add", "Create an enrollment profile.") { name, label, ca, policyFile };
         var flags = new ProfilePolicyOptions();
         flags.AddTo(add);

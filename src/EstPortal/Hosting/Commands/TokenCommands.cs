@@ -9,11 +9,11 @@ internal static class TokenCommands
 {
     public static Command Create(AdminCli cli)
     {
-        var device = new Option<string?>("--device") { Description = "Bind the token to this device." };
+        var device = new Option<string?>("--device") { Description = "Bind the token to this device. Default: none (not bound to a device)." };
         var ttl = new Option<string>("--ttl") { Description = "Lifetime: 90s, 15m, 1h, 7d (default 24h).", DefaultValueFactory = _ => "24h" };
-        var note = new Option<string?>("--note") { Description = "Free text shown in the portal." };
-        var profile = new Option<string?>("--profile") { Description = "Only valid on this enrollment profile (its label)." };
-        var subject = new Option<string?>("--subject-pattern") { Description = "A regex the CSR's CN must match, e.g. 'pump-[0-9]+'." };
+        var note = new Option<string?>("--note") { Description = "Free text shown in the portal. Default: none." };
+        var profile = new Option<string?>("--profile") { Description = "Only valid on this enrollment profile (its label). Default: any profile that accepts tokens." };
+        var subject = new Option<string?>("--subject-pattern") { Description = "A regex the CSR's CN must match, e.g. 'pump-[0-9]+'. Default: none." };
         var count = new Option<int>("--count") { Description = $"How many tokens, each its own one-time secret (at most {BootstrapTokenAdmin.MaxCount:N0}).", DefaultValueFactory = _ => 1 };
         var csv = new Option<bool>("--csv") { Description = "Print the tokens as CSV (id,token,expiresAt,device,profile,note) for an installers' sheet." };
         var issue = new Command("issue", "Issue one-time bootstrap tokens and print them (shown once).") { device, ttl, note, profile, subject, count, csv };
