@@ -111,6 +111,30 @@ public sealed class AccountPagesTests(PortalBrowserFixture fixture)
         Assert.Empty(portal.CspViolations);
     }
 
+    /// <summary>Every account page renders on a phone in the portal's frame and never scrolls sideways.</summary>
+    [RequiresToolFact(PortalBrowserFixture.ChromiumPath)]
+    public async Task AccountPages_FitAPhone_WithoutSidewaysScrolling()
+    {
+        var op = await fixture.Host.AddOperatorAsync("account-phone@example.com", OperatorRoles.Operator);
+        await using var phone = await fixture.NewPageAsync(390, 844);
+        await AssertFitsAsync(phone, "/Account/Login", "Sign in");
+        await phone.SignInAsync(op.Email, op.Password);
+        foreach (var path in new[] { "/Account/Manage", "/Account/Manage/ChangePassword", "/Account/Manage/TwoFactorAuthentication",
+                     PortalTwoFactor.SetupPath, "/Account/Manage/Passkeys" })
+            await AssertFitsAsync(phone, path, "Manage your account");
+        Assert.Empty(phone.CspViolations);
+    }
+
+    private static async Task AssertFitsAsync(PortalPage portal, string path, string heading)
+    {
+        await portal.Page.GotoAsync(path);
+        await Expect(portal.Page.Locator("h1")).ToHaveTextAsync(heading);
+        await Expect(portal.Page.Locator(".mud-appbar")).ToBeVisibleAsync();
+        var overflow = await portal.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        await portal.ScreenshotAsync("account-phone" + path.Replace("/", "-", StringComparison.Ordinal));
+        Assert.True(overflow <= 1, $"{path} at 390px scrolls sideways by {overflow}px");
+    }
+
     private static ILocator FieldOf(PortalPage portal, string inputId) =>
         portal.Page.Locator(".static-field").Filter(new() { Has = portal.Page.Locator($"[id='{inputId}']") });
 
