@@ -27,7 +27,7 @@ public sealed class FirstAdminSetupTests(PortalBrowserFixture fixture)
 
         await FillSetupFormAsync(portal, code, "first-admin@example.com");
         await portal.Page.WaitForURLAsync("**/Account/Login");
-        await Expect(portal.Page.Locator(".alert-success")).ToContainTextAsync("first-admin@example.com was created");
+        await Expect(portal.ByTestId("status-message")).ToContainTextAsync("first-admin@example.com was created");
         Assert.False(setup.IsOpen);
         var admin = await FindOperatorAsync("first-admin@example.com");
         Assert.NotNull(admin);
