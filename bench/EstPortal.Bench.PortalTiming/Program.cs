@@ -2,21 +2,26 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Playwright;
 
-// Usage: EstPortal.Bench.PortalTiming <portal-url> <email> <password> [--runs 5] [--screenshots DIR]
+// Usage: EstPortal.Bench.PortalTiming <portal-url> <email> <password> [--runs 5] [--screenshots DIR] [--only PATH] [--pause SECONDS]
 // Signs in once, then for each page: navigates (a full page load, new circuit) and stops the clock when the page's
-// grid shows data rendered by the interactive circuit (rows, or the dashboard's figures).
+// grid shows data rendered by the interactive circuit (rows, or the dashboard's figures). --only times one page;
+// --pause waits between loads, e.g. past the dashboard's 5 s figure cache so that every load queries afresh.
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: EstPortal.Bench.PortalTiming <portal-url> <email> <password> [--runs 5] [--screenshots DIR]");
+    Console.Error.WriteLine("usage: EstPortal.Bench.PortalTiming <portal-url> <email> <password> [--runs 5] [--screenshots DIR] [--only PATH] [--pause SECONDS]");
     return 2;
 }
 var (url, email, password) = (args[0].TrimEnd('/'), args[1], args[2]);
 var runs = 5;
 string? screenshots = null;
+string? only = null;
+var pause = TimeSpan.Zero;
 for (var i = 3; i < args.Length; i++)
 {
     if (args[i] == "--runs") runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (args[i] == "--screenshots") screenshots = args[++i];
+    else if (args[i] == "--only") only = args[++i];
+    else if (args[i] == "--pause") pause = TimeSpan.FromSeconds(double.Parse(args[++i], CultureInfo.InvariantCulture));
 }
 
 (string Path, string Ready)[] pages =
@@ -47,12 +52,14 @@ await page.WaitForURLAsync(u => !u.Contains("/Account/Login", StringComparison.O
 
 Console.WriteLine($"| page | first (ms) | median of {runs} (ms) | min | max |");
 Console.WriteLine("|---|---:|---:|---:|---:|");
-foreach (var (path, ready) in pages)
+foreach (var (path, ready) in pages.Where(p => only is null || p.Path == only))
 {
     var times = new List<double>();
     string? failure = null;
     for (var run = 0; run <= runs && failure is null; run++)
     {
+        if (run > 0)
+            await Task.Delay(pause);
         var clock = Stopwatch.StartNew();
         var response = await page.GotoAsync(path);
         if (response is { Status: 404 })

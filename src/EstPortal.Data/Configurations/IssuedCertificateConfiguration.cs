@@ -12,10 +12,12 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(c => c.SerialNumber).IsUnique();
         builder.HasIndex(c => c.Sha256Thumbprint).IsUnique();
         builder.HasIndex(c => c.DeviceId);
-        // Lists at fleet scale: newest first, expiring soon, by subject prefix.
+        // Lists at fleet scale: newest first, expiring soon, by subject prefix. A subject search is paged in
+        // (Subject, SerialNumber) order — the serial is unique, so it orders certificates of one subject — and this
+        // index is both its range and its order (ADR 00XX).
         builder.HasIndex(c => c.IssuedAt);
         builder.HasIndex(c => c.NotAfter);
-        builder.HasIndex(c => c.Subject);
+        builder.HasIndex(c => new { c.Subject, c.SerialNumber });
         builder.HasIndex(c => new { c.CertificateAuthorityId, c.RevokedAt });
         builder.Property(c => c.RevokedBy).HasMaxLength(256);
         builder.Property(c => c.SerialNumber).HasMaxLength(64);

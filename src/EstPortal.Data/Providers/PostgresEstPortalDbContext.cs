@@ -21,5 +21,15 @@ public sealed class PostgresEstPortalDbContext(DbContextOptions<PostgresEstPorta
             c.Property(x => x.SerialNumber).UseCollation("C");
             c.Property(x => x.Subject).UseCollation("C");
         });
+
+        // The device search is a case-insensitive substring of the name or the description (ILIKE '%…%'): trigram
+        // GIN indexes (pg_trgm, a trusted extension a database owner may create) answer it without reading every
+        // device; SQLite has its FTS5 trigram table instead (ADR 00XX).
+        builder.HasPostgresExtension("pg_trgm");
+        builder.Entity<Device>(d =>
+        {
+            d.HasIndex([nameof(Device.Name)], "IX_Devices_Name_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+            d.HasIndex([nameof(Device.Description)], "IX_Devices_Description_Trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        });
     }
 }

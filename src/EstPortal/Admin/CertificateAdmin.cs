@@ -1,6 +1,8 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using EstPortal.Data;
+using EstPortal.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace EstPortal.Admin;
@@ -51,7 +53,7 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (await FilterAsync(db, request, now, cancellationToken) is not { } query)
+        if (await FilterAsync(db, request, now, cancellationToken, orderedBySubject: request.Sort == CertificateSort.Subject) is not { } query)
             return new CertificatePage([], 0, false);
 
         var count = await query.Take(CountCap + 1).CountAsync(cancellationToken);
@@ -71,19 +73,26 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
             _ => query.OrderByDescending(c => c.IssuedAt),
         };
         var items = await query.Skip(request.Skip).Take(request.Take)
-            .Select(c => new CertificateListItem(c.Id, c.SerialNumber, c.Subject, c.SubjectAlternativeNames, c.DeviceId,
-                c.Device != null ? c.Device.Name : null, c.CertificateAuthority != null ? c.CertificateAuthority.Name : "?",
-                c.NotBefore, c.NotAfter, c.IssuedAt, c.RevokedAt))
+            .Select(AsListItem)
             .ToListAsync(cancellationToken);
         return new CertificatePage(items, Math.Min(count, CountCap), count > CountCap);
     }
 
+    /// <summary>A row of a certificate list, read with its device's and CA's names.</summary>
+    internal static readonly Expression<Func<IssuedCertificate, CertificateListItem>> AsListItem = c => new CertificateListItem(c.Id, c.SerialNumber,
+        c.Subject, c.SubjectAlternativeNames, c.DeviceId, c.Device != null ? c.Device.Name : null,
+        c.CertificateAuthority != null ? c.CertificateAuthority.Name : "?", c.NotBefore, c.NotAfter, c.IssuedAt, c.RevokedAt);
+
     /// <summary>Matches beyond which a subject prefix is read through the list's order instead of the Subject index.</summary>
     internal const int BroadSubjectPrefix = 2_000;
 
-    /// <summary>The request's filters (not its order or page), or null when it names a device that does not exist.</summary>
-    internal static async Task<IQueryable<EstPortal.Data.Entities.IssuedCertificate>?> FilterAsync(
-        EstPortalDbContext db, CertificateQuery request, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The request's filters (not its order or page), or null when it names a device that does not exist.
+    /// <paramref name="orderedBySubject"/>: the caller reads the rows in subject order, which the (Subject, SerialNumber)
+    /// index serves with the prefix's range however broad it is, so no probe is needed.
+    /// </summary>
+    internal static async Task<IQueryable<IssuedCertificate>?> FilterAsync(
+        EstPortalDbContext db, CertificateQuery request, DateTimeOffset now, CancellationToken cancellationToken, bool orderedBySubject = false)
     {
         var query = db.IssuedCertificates.AsNoTracking();
 
@@ -96,7 +105,8 @@ public sealed class CertificateAdmin(IDbContextFactory<EstPortalDbContext> conte
             // the planner read its whole range and sort it, where walking the list's ordering index and testing each
             // row stops after a page. SQLite has no statistics to tell them apart (no ANALYZE), so one bounded probe
             // of the range decides, and the broad case tests the prefix in a form no index serves.
-            var broad = await inRange.Select(c => c.Id).Take(BroadSubjectPrefix).CountAsync(cancellationToken) == BroadSubjectPrefix;
+            var broad = !orderedBySubject
+                && await inRange.Select(c => c.Id).Take(BroadSubjectPrefix).CountAsync(cancellationToken) == BroadSubjectPrefix;
             query = broad ? query.Where(c => c.Subject.Substring(0, prefix.Length) == prefix) : inRange;
         }
         if (!string.IsNullOrWhiteSpace(request.Serial))

@@ -207,7 +207,7 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
     public async Task<(IReadOnlyList<DeviceSummary> Items, int Total)> ListPageAsync(DeviceQuery request, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = Matching(db.Devices.AsNoTracking(), request.Search);
+        var query = await DeviceSearch.MatchingAsync(db, request.Search, cancellationToken);
         var total = await query.CountAsync(cancellationToken);
         query = (request.Sort, request.Descending) switch
         {
@@ -227,15 +227,6 @@ public sealed class DeviceAdmin(IDbContextFactory<EstPortalDbContext> contexts, 
                 .ToDictionaryAsync(g => g.Id, g => g.Count, cancellationToken);
         var items = rows.Select(r => new DeviceSummary(r.Id, r.Name, r.Description, r.Disabled, r.CreatedAt, counts.GetValueOrDefault(r.Id))).ToList();
         return (items, total);
-    }
-
-    /// <summary>The devices whose name or description contains <paramref name="search"/> (all when blank).</summary>
-    internal static IQueryable<Device> Matching(IQueryable<Device> query, string? search)
-    {
-        if (string.IsNullOrWhiteSpace(search))
-            return query;
-        var text = search.Trim();
-        return query.Where(d => d.Name.Contains(text) || (d.Description != null && d.Description.Contains(text)));
     }
 
     public async Task<int> CountAsync(CancellationToken cancellationToken = default)

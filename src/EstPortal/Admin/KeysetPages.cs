@@ -10,13 +10,19 @@ namespace EstPortal.Admin;
 /// </summary>
 public sealed record TimePosition(long UtcTicks, int Ties);
 
+/// <summary>
+/// Where the previous page of a subject search ended: the last row's subject and serial (the list is ordered by both),
+/// and the normalized prefix searched for, so a position is never applied to another search (ADR 00XX).
+/// </summary>
+public sealed record SubjectPosition(string Prefix, string Subject, string SerialNumber);
+
 /// <summary>A page of a list read by position (keyset), with where the next page starts (null: this was the last).</summary>
 public sealed record KeysetPage<T, TPosition>(IReadOnlyList<T> Items, TPosition? Next) where TPosition : class;
 
 /// <summary>
 /// Lists for the automation API, paged by position rather than by offset: at 100,000 devices or 1,000,000 certificates
 /// an OFFSET costs the rows it skips and shifts when rows are added; a position in an index does neither (ADR 0020).
-/// Filters are the portal's own (<see cref="DeviceAdmin"/>, <see cref="BootstrapTokenAdmin"/>, <see cref="CertificateAdmin"/>,
+/// Filters are the portal's own (<see cref="DeviceSearch"/>, <see cref="BootstrapTokenAdmin"/>, <see cref="CertificateAdmin"/>,
 /// <see cref="AuditQuery"/>).
 /// </summary>
 public sealed class KeysetPages(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time)
@@ -27,7 +33,7 @@ public sealed class KeysetPages(IDbContextFactory<EstPortalDbContext> contexts, 
     public async Task<KeysetPage<DeviceSummary, string>> DevicesAsync(string? search, string? afterName, int take, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = DeviceAdmin.Matching(db.Devices.AsNoTracking(), search);
+        var query = await DeviceSearch.MatchingAsync(db, search, cancellationToken);
         if (afterName is not null)
             query = query.Where(d => d.Name.CompareTo(afterName) > 0);
         var rows = await query.OrderBy(d => d.Name).Take(take + 1)
@@ -69,11 +75,37 @@ public sealed class KeysetPages(IDbContextFactory<EstPortalDbContext> contexts, 
         var at = after is null ? FirstPageBound(now) : new DateTimeOffset(after.UtcTicks, TimeSpan.Zero);
         query = query.Where(c => c.IssuedAt <= at);
         var rows = await query.OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).Skip(after?.Ties ?? 0).Take(take + 1)
-            .Select(c => new CertificateListItem(c.Id, c.SerialNumber, c.Subject, c.SubjectAlternativeNames, c.DeviceId,
-                c.Device != null ? c.Device.Name : null, c.CertificateAuthority != null ? c.CertificateAuthority.Name : "?",
-                c.NotBefore, c.NotAfter, c.IssuedAt, c.RevokedAt))
+            .Select(CertificateAdmin.AsListItem)
             .ToListAsync(cancellationToken);
         return Paged(rows, take, after, r => r.IssuedAt);
+    }
+
+    /// <summary>
+    /// Certificates whose subject starts with the query's prefix (with its other filters), by subject then serial: the
+    /// (Subject, SerialNumber) index is the range and the order, so a page costs its rows however many subjects share
+    /// the prefix, where newest-first had to pass over the newer certificates of other subjects (ADR 00XX). A row
+    /// inserted meanwhile sorts before or after the position, so it neither repeats nor hides one of a later page.
+    /// </summary>
+    public async Task<KeysetPage<CertificateListItem, SubjectPosition>> CertificatesBySubjectAsync(CertificateQuery request, SubjectPosition? after,
+        int take, CancellationToken cancellationToken = default)
+    {
+        var prefix = CertificateAdmin.NormalizeSubjectPrefix(request.SubjectPrefix ?? "");
+        if (after is not null && after.Prefix != prefix)
+            throw new ArgumentException("The position belongs to another subject search.", nameof(after));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await CertificateAdmin.FilterAsync(db, request, time.GetUtcNow(), cancellationToken, orderedBySubject: true) is not { } query)
+            return new([], null);
+        if (after is not null)
+        {
+            // A range on the index (Subject >= last) and, among the last subject's rows, only the serials after the last.
+            query = query.Where(c => c.Subject.CompareTo(after.Subject) >= 0
+                && (c.Subject != after.Subject || c.SerialNumber.CompareTo(after.SerialNumber) > 0));
+        }
+        var rows = await query.OrderBy(c => c.Subject).ThenBy(c => c.SerialNumber).Take(take + 1)
+            .Select(CertificateAdmin.AsListItem)
+            .ToListAsync(cancellationToken);
+        var page = rows.Take(take).ToList();
+        return new(page, rows.Count > take ? new SubjectPosition(prefix, page[^1].Subject, page[^1].SerialNumber) : null);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using EstPortal.Admin;
 
 namespace EstPortal.Api;
@@ -51,6 +52,30 @@ public static class ApiCursor
             return false;
         position = new TimePosition(ticks, ties);
         return true;
+    }
+
+    /// <summary>A subject search's position: its prefix, subject and serial as a JSON array (a subject may hold any character).</summary>
+    public static string Encode(string list, SubjectPosition position) =>
+        Encode(list, JsonSerializer.Serialize(new[] { position.Prefix, position.Subject, position.SerialNumber }));
+
+    public static bool TryDecode(string list, string? cursor, out SubjectPosition? position)
+    {
+        position = null;
+        if (!TryDecode(list, cursor, out string? text))
+            return false;
+        if (text is null)
+            return true;
+        try
+        {
+            if (JsonSerializer.Deserialize<string?[]>(text) is not [{ } prefix, { } subject, { } serial])
+                return false;
+            position = new SubjectPosition(prefix, subject, serial);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     public const string BadCursor = "The cursor is not one this list handed out: pass the 'next' value of the previous page unchanged, or leave it out for the first page.";

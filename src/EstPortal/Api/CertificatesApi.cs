@@ -22,6 +22,8 @@ public sealed record RevokedCertificateResponse(string Serial, string State, str
 public static class CertificatesApi
 {
     private const string List = "certificates";
+    /// <summary>A subject search is another order (subject, serial), so its cursors are another kind (ADR 00XX).</summary>
+    private const string SubjectList = "certificates-by-subject";
     public const string PemMediaType = "application/x-pem-file";
 
     public static void Map(RouteGroupBuilder api)
@@ -35,7 +37,10 @@ public static class CertificatesApi
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
-    /// <summary>Newest issuance first; device by exact name, subject and serial by prefix, state valid|expired|revoked.</summary>
+    /// <summary>
+    /// Newest issuance first, or by subject (then serial) when searching by subject; device by exact name, subject and
+    /// serial by prefix, state valid|expired|revoked.
+    /// </summary>
     private static async Task<Results<Ok<ApiPage<CertificateItem>>, ProblemHttpResult>> ListAsync(string? device, string? subject, string? serial,
         string? state, string? cursor, string? limit, KeysetPages pages, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -51,15 +56,30 @@ public static class CertificatesApi
             return ApiProblems.BadRequest($"'state' is one of valid, expired, revoked, not '{state}'.");
         if (!ApiCursor.TryLimit(limit, out var take))
             return ApiProblems.BadRequest(ApiCursor.BadLimit);
-        if (!ApiCursor.TryDecode(List, cursor, out TimePosition? after))
-            return ApiProblems.BadRequest(ApiCursor.BadCursor);
-        var page = await pages.CertificatesAsync(new CertificateQuery(SubjectPrefix: subject, Serial: serial, DeviceName: device, State: filter.Value),
-            after, take, cancellationToken);
+        var query = new CertificateQuery(SubjectPrefix: subject, Serial: serial, DeviceName: device, State: filter.Value);
+        IReadOnlyList<CertificateListItem> items;
+        string? next;
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            if (!ApiCursor.TryDecode(List, cursor, out TimePosition? after))
+                return ApiProblems.BadRequest(ApiCursor.BadCursor);
+            var page = await pages.CertificatesAsync(query, after, take, cancellationToken);
+            (items, next) = (page.Items, page.Next is null ? null : ApiCursor.Encode(List, page.Next));
+        }
+        else
+        {
+            if (!ApiCursor.TryDecode(SubjectList, cursor, out SubjectPosition? after))
+                return ApiProblems.BadRequest(ApiCursor.BadCursor);
+            if (after is not null && after.Prefix != CertificateAdmin.NormalizeSubjectPrefix(subject))
+                return ApiProblems.BadRequest($"The cursor continues the search for subject '{after.Prefix}', not '{subject}': pass the same 'subject' as for the first page.");
+            var page = await pages.CertificatesBySubjectAsync(query, after, take, cancellationToken);
+            (items, next) = (page.Items, page.Next is null ? null : ApiCursor.Encode(SubjectList, page.Next));
+        }
         var now = time.GetUtcNow();
         return TypedResults.Ok(new ApiPage<CertificateItem>(
-            page.Items.Select(c => new CertificateItem(c.SerialNumber, c.Subject, c.NotBefore, c.NotAfter, c.IssuedAt, StateOf(c.RevokedAt, c.NotAfter, now),
+            items.Select(c => new CertificateItem(c.SerialNumber, c.Subject, c.NotBefore, c.NotAfter, c.IssuedAt, StateOf(c.RevokedAt, c.NotAfter, now),
                 c.DeviceName, c.CaName)).ToList(),
-            page.Next is null ? null : ApiCursor.Encode(List, page.Next)));
+            next));
     }
 
     /// <summary>JSON, or the certificate itself as PEM when asked with Accept: application/x-pem-file.</summary>

@@ -20,6 +20,7 @@ namespace EstPortal.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("EstPortal.Data.Entities.ApiKey", b =>
@@ -426,6 +427,16 @@ namespace EstPortal.Data.Migrations.Postgres
                     b.HasIndex("Name")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Description" }, "IX_Devices_Description_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Description" }, "IX_Devices_Description_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Description" }, "IX_Devices_Description_Trigram"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Name" }, "IX_Devices_Name_Trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "IX_Devices_Name_Trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "IX_Devices_Name_Trigram"), new[] { "gin_trgm_ops" });
+
                     b.ToTable("Devices");
                 });
 
@@ -608,9 +619,9 @@ namespace EstPortal.Data.Migrations.Postgres
                     b.HasIndex("Sha256Thumbprint")
                         .IsUnique();
 
-                    b.HasIndex("Subject");
-
                     b.HasIndex("CertificateAuthorityId", "RevokedAt");
+
+                    b.HasIndex("Subject", "SerialNumber");
 
                     b.ToTable("IssuedCertificates");
                 });

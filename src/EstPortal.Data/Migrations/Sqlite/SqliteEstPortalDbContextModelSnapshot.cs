@@ -599,9 +599,9 @@ namespace EstPortal.Data.Migrations.Sqlite
                     b.HasIndex("Sha256Thumbprint")
                         .IsUnique();
 
-                    b.HasIndex("Subject");
-
                     b.HasIndex("CertificateAuthorityId", "RevokedAt");
+
+                    b.HasIndex("Subject", "SerialNumber");
 
                     b.ToTable("IssuedCertificates");
                 });
