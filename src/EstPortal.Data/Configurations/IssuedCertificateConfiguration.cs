@@ -14,7 +14,7 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(c => c.DeviceId);
         // Lists at fleet scale: newest first, expiring soon, by subject prefix. A subject search is paged in
         // (Subject, SerialNumber) order — the serial is unique, so it orders certificates of one subject — and this
-        // index is both its range and its order (ADR 00XX).
+        // index is both its range and its order (ADR 0026).
         builder.HasIndex(c => c.IssuedAt);
         builder.HasIndex(c => c.NotAfter);
         builder.HasIndex(c => new { c.Subject, c.SerialNumber });

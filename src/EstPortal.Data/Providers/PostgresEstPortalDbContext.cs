@@ -24,7 +24,7 @@ public sealed class PostgresEstPortalDbContext(DbContextOptions<PostgresEstPorta
 
         // The device search is a case-insensitive substring of the name or the description (ILIKE '%…%'): trigram
         // GIN indexes (pg_trgm, a trusted extension a database owner may create) answer it without reading every
-        // device; SQLite has its FTS5 trigram table instead (ADR 00XX).
+        // device; SQLite has its FTS5 trigram table instead (ADR 0026).
         builder.HasPostgresExtension("pg_trgm");
         builder.Entity<Device>(d =>
         {

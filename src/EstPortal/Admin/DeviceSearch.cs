@@ -8,7 +8,7 @@ namespace EstPortal.Admin;
 /// The devices whose name or description contains a text, ignoring case — the search of the portal's Devices page and of
 /// <c>GET /api/v1/devices?search=</c> alike. Characters match as themselves: '%', '_' and '"' are not wildcards or syntax.
 /// A substring has no B-tree range, so at 100,000 devices a plain scan costs every name; a trigram index answers
-/// instead (ADR 00XX): on SQLite the FTS5 table <c>DeviceSearch</c> (tokenizer <c>trigram</c>, kept by triggers on
+/// instead (ADR 0026): on SQLite the FTS5 table <c>DeviceSearch</c> (tokenizer <c>trigram</c>, kept by triggers on
 /// Devices) narrows the rows and <c>LIKE</c> then decides, so the answer is LIKE's (case folded for ASCII letters) with
 /// or without the index; on PostgreSQL <c>ILIKE</c> is served by pg_trgm GIN indexes on both columns.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed record TimePosition(long UtcTicks, int Ties);
 
 /// <summary>
 /// Where the previous page of a subject search ended: the last row's subject and serial (the list is ordered by both),
-/// and the normalized prefix searched for, so a position is never applied to another search (ADR 00XX).
+/// and the normalized prefix searched for, so a position is never applied to another search (ADR 0026).
 /// </summary>
 public sealed record SubjectPosition(string Prefix, string Subject, string SerialNumber);
 
@@ -83,7 +83,7 @@ public sealed class KeysetPages(IDbContextFactory<EstPortalDbContext> contexts, 
     /// <summary>
     /// Certificates whose subject starts with the query's prefix (with its other filters), by subject then serial: the
     /// (Subject, SerialNumber) index is the range and the order, so a page costs its rows however many subjects share
-    /// the prefix, where newest-first had to pass over the newer certificates of other subjects (ADR 00XX). A row
+    /// the prefix, where newest-first had to pass over the newer certificates of other subjects (ADR 0026). A row
     /// inserted meanwhile sorts before or after the position, so it neither repeats nor hides one of a later page.
     /// </summary>
     public async Task<KeysetPage<CertificateListItem, SubjectPosition>> CertificatesBySubjectAsync(CertificateQuery request, SubjectPosition? after,

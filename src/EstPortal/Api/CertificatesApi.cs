@@ -22,7 +22,7 @@ public sealed record RevokedCertificateResponse(string Serial, string State, str
 public static class CertificatesApi
 {
     private const string List = "certificates";
-    /// <summary>A subject search is another order (subject, serial), so its cursors are another kind (ADR 00XX).</summary>
+    /// <summary>A subject search is another order (subject, serial), so its cursors are another kind (ADR 0026).</summary>
     private const string SubjectList = "certificates-by-subject";
     public const string PemMediaType = "application/x-pem-file";
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EstPortal.Tests.Api;
 
 /// <summary>
-/// GET /api/v1/certificates?subject=… pages by subject, then serial (ADR 00XX): walked a few rows at a time while
+/// GET /api/v1/certificates?subject=… pages by subject, then serial (ADR 0026): walked a few rows at a time while
 /// certificates are added on both sides of the cursor, it returns every row once and in order, and its cursors are
 /// refused (400 problem) by another subject search and by the newest-first list, and the reverse.
 /// </summary>

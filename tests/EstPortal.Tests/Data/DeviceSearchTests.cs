@@ -8,7 +8,7 @@ namespace EstPortal.Tests.Data;
 /// <summary>
 /// The device search (portal Devices page and GET /api/v1/devices?search=) finds a substring of the name or the
 /// description ignoring case, takes '%', '_' and '"' literally, finds texts shorter than the trigram index holds, and
-/// stays in step when a device's text changes or it is deleted — on every supported database (ADR 00XX).
+/// stays in step when a device's text changes or it is deleted — on every supported database (ADR 0026).
 /// </summary>
 public sealed class DeviceSearchTests
 {

@@ -1,7 +1,7 @@
 namespace EstPortal.Data.Migrations.Sqlite;
 
 /// <summary>
-/// The device search's trigram index on SQLite (ADR 00XX): an FTS5 table over Devices' Name and Description with the
+/// The device search's trigram index on SQLite (ADR 0026): an FTS5 table over Devices' Name and Description with the
 /// <c>trigram</c> tokenizer, which answers a substring of three or more characters from its index. It is an external
 /// content table (it stores no copy of the text; its rowid is the Devices rowid), kept in step by the triggers below;
 /// <c>rebuild</c> fills it from the devices already there.
