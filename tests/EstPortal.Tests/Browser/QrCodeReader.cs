@@ -23,7 +23,13 @@ public static class QrCodeReader
         }
         """;
 
-    private sealed record Pixels(int Width, int Height, string Rgba);
+    /// <summary>Playwright fills the result by property, so it needs a parameterless constructor.</summary>
+    private sealed class Pixels
+    {
+        public int Width { get; set; }
+        public int Height { get; set; }
+        public string Rgba { get; set; } = "";
+    }
 
     public static async Task<string> DecodeAsync(ILocator image)
     {
