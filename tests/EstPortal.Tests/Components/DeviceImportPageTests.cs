@@ -87,6 +87,30 @@ public sealed class DeviceImportPageTests : PortalComponentTest
         Assert.Null(Downloads.Take(id, Owner));
     }
 
+    /// <summary>ADR 0024: a batch that meets a name added meanwhile is not created; its lines come back to import again.</summary>
+    [Fact]
+    public async Task NameTakenBetweenCheckAndCreate_LeavesARetryableRemainder_AndNoDuplicate()
+    {
+        SignInAs(OperatorRoles.Operator);
+        var page = Context.Render<DeviceImportPage>();
+        await page.InvokeAsync(() => page.Instance.CheckAsync(new StringReader("name\nrace-1\nrace-2\n"), "race.csv"));
+        page.Render();
+        await Devices.AddAsync("race-2", "added by someone else meanwhile", "test");
+
+        await page.InvokeAsync(() => page.Instance.CreateAsync());
+        page.Render();
+
+        Assert.Contains("0 devices created", page.Find("[data-testid=import-result]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("import the remaining 2 lines again", page.Find("[data-testid=import-result]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=import-credentials]"));
+        var id = page.Find("[data-testid=import-remainder]").GetAttribute("href")!.Split('/')[^1];
+        var remainder = await ReadAsync(Downloads.Take(id, Owner)!);
+        Assert.Equal(["name,description,san,idevid", "race-1,,,", "race-2,,,"], remainder.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        await using var db = await Contexts.CreateDbContextAsync();
+        Assert.Equal(1, await db.Devices.CountAsync(d => d.Name == "race-2"));
+        Assert.Equal(0, await db.Devices.CountAsync(d => d.Name == "race-1"));
+    }
+
     [Fact]
     public async Task LeavingThePage_DiscardsTheCredentialsNotDownloaded()
     {
