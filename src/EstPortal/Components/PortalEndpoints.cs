@@ -3,6 +3,7 @@ using System.Text;
 using EstPortal.Admin;
 using EstPortal.Audit;
 using EstPortal.Components.Authorization;
+using EstPortal.Components.OneTime;
 using EstPortal.Enrollment;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +11,7 @@ namespace EstPortal.Components;
 
 /// <summary>
 /// Downloads the portal links to: public certificates only, for any signed-in operator; the audit log's CSV export
-/// for Admins and Auditors.
+/// for Admins and Auditors; files of secrets a bulk page offered, once, to the Admin or Operator it made them for.
 /// </summary>
 public static class PortalEndpoints
 {
@@ -26,6 +27,8 @@ public static class PortalEndpoints
         portal.MapGet("/certificates/{id:guid}.pem", GetCertificatePemAsync);
         portal.MapGet("/audit.csv", GetAuditCsvAsync)
             .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = PortalRoles.AuditReaders });
+        portal.MapGet("/once/{id}", GetOneTimeFileAsync)
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = PortalRoles.Managers });
         return endpoints;
     }
 
@@ -59,6 +62,25 @@ public static class PortalEndpoints
         http.Response.ContentType = "text/csv; charset=utf-8; header=present";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"audit-log.csv\"";
         await query.WriteCsvAsync(filter, http.Response.Body, cancellationToken);
+    }
+
+    /// <summary>
+    /// A file of secrets a bulk page offered (ADR 00XX): to the operator it was made for, once. A second request, an
+    /// expired or a discarded one answers 410 with the reason; nothing about the content is logged or audited.
+    /// </summary>
+    private static async Task GetOneTimeFileAsync(string id, HttpContext http, OneTimeDownloads downloads, CancellationToken cancellationToken)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        if (downloads.Take(id, PortalRoles.ActorOf(http.User)) is not { } file)
+        {
+            http.Response.StatusCode = StatusCodes.Status410Gone;
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(OneTimeDownloads.GoneMessage, cancellationToken);
+            return;
+        }
+        http.Response.ContentType = file.ContentType;
+        http.Response.Headers.ContentDisposition = $"{(file.Inline ? "inline" : "attachment")}; filename=\"{file.FileName}\"";
+        await file.WriteAsync(http.Response.Body, cancellationToken);
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> GetCaChainPemAsync(

@@ -194,6 +194,7 @@ internal static class ServiceRegistration
         services.AddSingleton<DashboardStatistics>();
         services.AddSingleton<DashboardTrends>();
         services.AddSingleton<DeviceImport>();
+        services.AddSingleton<Components.OneTime.OneTimeDownloads>();
         services.AddScoped<OperatorAdmin>();
         services.AddSingleton<CaProvisioning>();
         services.AddSingleton<AuditQuery>();

@@ -57,6 +57,7 @@ public static class PortalAccessTable
         new("/profiles/new", Admins),
         new("/profiles/{profile}", SignedIn),
         new("/devices", SignedIn),
+        new("/devices/import", Managers),
         new("/devices/{device}", SignedIn),
         new("/tokens", SignedIn),
         new("/certificates", SignedIn),
@@ -76,6 +77,8 @@ public static class PortalAccessTable
         new("/portal/certificates/{certificate}.pem", SignedIn),
         new("/portal/audit.csv", AuditReaders),
         new("/portal/audit.csv?type=token.issued", AuditReaders),
+        // A file of secrets a bulk page offered once; an unknown or taken one answers 410 to a permitted caller.
+        new("/portal/once/{once}", Managers),
     ];
 
     public static readonly IReadOnlyList<ActionRule> Actions =
@@ -95,9 +98,11 @@ public static class PortalAccessTable
         new("trust.add", Admins),
         new("trust.remove", Admins),
         new("device.add", Managers),
+        new("device.import", Managers),
         new("device.disable", Managers),
         new("device.rotate-credential", Managers),
         new("token.issue", Managers),
+        new("token.issue-several", Managers),
         new("token.revoke", Managers),
         new("certificate.revoke", Managers),
         new("apikey.create", Admins),

@@ -50,6 +50,8 @@ public sealed class PortalActionAccessTests : PortalComponentTest
             ["operator.reset-password"] = a => ConfirmationOpensAsync<OperatorList>(p => p.ResetPasswordAsync(a.Target), "Reset the password of"),
             ["device.add"] = _ => AddDeviceAsync(),
             ["token.issue"] = _ => IssueTokenAsync(),
+            ["device.import"] = _ => ImportDevicesAsync(),
+            ["token.issue-several"] = _ => IssueSeveralTokensAsync(),
             ["device.disable"] = a => DisableDeviceAsync(a),
             ["device.rotate-credential"] = a => RotateCredentialAsync(a),
             ["token.revoke"] = _ => RevokeTokenAsync(),
@@ -201,6 +203,23 @@ public sealed class PortalActionAccessTests : PortalComponentTest
     {
         var dialog = await ShowDialogAsync<IssueTokenDialog>();
         dialog.Find("[data-testid=issue-token-submit]").Click();
+        await EventuallyAsync(() => Snackbar.ShownSnackbars.Any());
+        return (await Tokens.ListAsync()).Count > 0;
+    }
+
+    /// <summary>Through the page's handlers as the upload and the Create button call them.</summary>
+    private async Task<bool> ImportDevicesAsync()
+    {
+        var page = Context.Render<DeviceImportPage>();
+        await page.InvokeAsync(() => page.Instance.CheckAsync(new StringReader("name\nimported-by-table\n"), "table.csv"));
+        await page.InvokeAsync(() => page.Instance.CreateAsync());
+        return await Devices.FindAsync("imported-by-table") is not null;
+    }
+
+    private async Task<bool> IssueSeveralTokensAsync()
+    {
+        var dialog = await ShowDialogAsync<IssueTokensDialog>();
+        dialog.Find("[data-testid=issue-tokens-submit]").Click();
         await EventuallyAsync(() => Snackbar.ShownSnackbars.Any());
         return (await Tokens.ListAsync()).Count > 0;
     }

@@ -29,7 +29,10 @@ public sealed partial class PortalPageAccessTests(PortalPageAccessTests.Fixture 
         if (PortalAccessTable.PageAllows(path, who))
         {
             // A download of an unknown certificate answers 404 to a permitted caller: allowed, nothing there.
-            var expected = path.StartsWith("/portal/certificates/", StringComparison.Ordinal) ? HttpStatusCode.NotFound : HttpStatusCode.OK;
+            // A one-time file nobody offered is gone (410) for a permitted caller, as one already taken is.
+            var expected = path.StartsWith("/portal/certificates/", StringComparison.Ordinal) ? HttpStatusCode.NotFound
+                : path.StartsWith("/portal/once/", StringComparison.Ordinal) ? HttpStatusCode.Gone
+                : HttpStatusCode.OK;
             Assert.True(response.StatusCode == expected, $"{who} GET {path}: expected {expected}, got {(int)response.StatusCode} {location}");
             Assert.DoesNotContain("Your role does not allow this page", body, StringComparison.Ordinal);
         }
@@ -98,7 +101,8 @@ public sealed partial class PortalPageAccessTests(PortalPageAccessTests.Fixture 
             .Replace("{device}", DeviceId.ToString(), StringComparison.Ordinal)
             .Replace("{profile}", "default", StringComparison.Ordinal)
             .Replace("{certificate}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{pending}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{pending}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{once}", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), StringComparison.Ordinal);
 
         private HttpClient NewClient() => new(new SocketsHttpHandler
         {

@@ -78,6 +78,8 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<PendingApprovals>();
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<AuditQuery>();
+        services.AddSingleton<DeviceImport>();
+        services.AddSingleton<EstPortal.Components.OneTime.OneTimeDownloads>();
         services.AddIdentityCore<Operator>(o => o.Password.RequiredLength = 12)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<EstPortalDbContext>()

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using EstPortal.Admin;
-using EstPortal.Admin.Csv;
 
 namespace EstPortal.Hosting.Commands;
 
@@ -29,10 +27,8 @@ internal static class TokenCommands
             var tokens = result.Value!;
             if (parse.GetValue(csv))
             {
-                Console.WriteLine("id,token,expiresAt,device,profile,note");
-                foreach (var t in tokens)
-                    Console.WriteLine(CsvTable.Row(t.Id.ToString(), t.Token, t.ExpiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                        t.DeviceName, request.ProfileName, request.Note));
+                foreach (var line in IssuedTokensCsv.Lines(tokens, request))
+                    Console.WriteLine(line);
                 return 0;
             }
             if (tokens.Count > 1)

@@ -40,7 +40,7 @@ public partial class IssueTokenDialog
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    private static string? ValidateLifetime(string text)
+    internal static string? ValidateLifetime(string text)
     {
         if (!BootstrapTokenAdmin.TryParseLifetime(text?.Trim(), out var lifetime))
             return "Enter a lifetime like 15m, 1h, 24h or 7d.";

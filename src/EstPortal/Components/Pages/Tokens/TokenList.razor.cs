@@ -59,6 +59,19 @@ public partial class TokenList
             await _grid.ReloadServerData();
     }
 
+    /// <summary>A batch for installers: CSV and a printable page of QR codes, each offered once.</summary>
+    internal async Task IssueSeveralAsync()
+    {
+        if (!PortalRoles.CanManage((await AuthenticationState).User))
+        {
+            Snackbar.Add(PortalRoles.ReadOnlyMessage, Severity.Error);
+            return;
+        }
+        var dialog = await Dialogs.ShowAsync<IssueTokensDialog>(PortalDialogs.Wide);
+        if (await dialog.Result is { Canceled: false })
+            await _grid.ReloadServerData();
+    }
+
     private async Task RevokeAsync(BootstrapTokenRow token)
     {
         var user = (await AuthenticationState).User;

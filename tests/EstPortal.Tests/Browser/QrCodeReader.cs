@@ -1,0 +1,42 @@
+using Microsoft.Playwright;
+using ZXing;
+using ZXing.Common;
+
+namespace EstPortal.Tests.Browser;
+
+/// <summary>
+/// Reads a QR code image as a phone would see it: the browser draws the <c>img</c> it shows into a canvas and hands over
+/// its pixels, and ZXing decodes them.
+/// </summary>
+public static class QrCodeReader
+{
+    private const string PixelsScript = """
+        img => {
+          const canvas = document.createElement('canvas');
+          canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+          const g = canvas.getContext('2d');
+          g.drawImage(img, 0, 0);
+          const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+          let binary = '';
+          for (let i = 0; i < data.length; i += 8192) binary += String.fromCharCode.apply(null, data.subarray(i, i + 8192));
+          return { width: canvas.width, height: canvas.height, rgba: btoa(binary) };
+        }
+        """;
+
+    /// <summary>Playwright fills the result by property, so it needs a parameterless constructor.</summary>
+    private sealed class Pixels
+    {
+        public int Width { get; set; }
+        public int Height { get; set; }
+        public string Rgba { get; set; } = "";
+    }
+
+    public static async Task<string> DecodeAsync(ILocator image)
+    {
+        var pixels = await image.EvaluateAsync<Pixels>(PixelsScript);
+        var source = new RGBLuminanceSource(Convert.FromBase64String(pixels.Rgba), pixels.Width, pixels.Height, RGBLuminanceSource.BitmapFormat.RGBA32);
+        var result = new ZXing.QrCode.QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source)),
+            new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true });
+        return result?.Text ?? throw new InvalidOperationException("the image is not a readable QR code");
+    }
+}
