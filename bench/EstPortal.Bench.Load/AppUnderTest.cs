@@ -46,7 +46,10 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
     }
 
-    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings, bool pkcs11 = false)
+    /// <param name="environment">`KEY=VALUE` variables for the app instances only (e.g. DOTNET_TieredPGO=0), not for the
+    /// admin commands or the load generator.</param>
+    public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings, bool pkcs11 = false,
+        IReadOnlyList<string>? environment = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
@@ -80,7 +83,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         try
         {
             for (var i = 0; i < instances; i++)
-                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings, .. hsm]);
+                await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings, .. hsm], environment ?? []);
             return server;
         }
         catch
@@ -90,7 +93,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
-    private async Task StartInstanceAsync(string appDll, string[] settings)
+    private async Task StartInstanceAsync(string appDll, string[] settings, IReadOnlyList<string> environment)
     {
         var estPort = FreePort();
         var publicPort = FreePort();
@@ -105,6 +108,8 @@ internal sealed class AppUnderTest : IAsyncDisposable
                      "--EstPortal:RateLimiting:Enabled=false", "--Logging:LogLevel:Default=Warning"])
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var variable in environment)
+            start.Environment[variable[..variable.IndexOf('=')]] = variable[(variable.IndexOf('=') + 1)..];
         var process = Process.Start(start) ?? throw new InvalidOperationException("the app did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
@@ -120,7 +125,9 @@ internal sealed class AppUnderTest : IAsyncDisposable
         {
             try
             {
-                using var response = await client.GetAsync("/.well-known/est/cacerts");
+                // Ready as a load balancer sees it (database and default CA signer usable); nothing else is touched,
+                // so a cold run (--warmup 0) starts from a server that has served no EST request yet.
+                using var response = await client.GetAsync("/readyz");
                 if (response.StatusCode == HttpStatusCode.OK)
                     return;
             }

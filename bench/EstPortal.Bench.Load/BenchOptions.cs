@@ -7,11 +7,19 @@ namespace EstPortal.Bench.Load;
 /// <param name="WarmupSeconds">Unmeasured enrollment and /cacerts load first, so that the measured phases see a warm
 /// server (tiered JIT has promoted the hot paths), as a production server is after its first minutes. 30 s by default:
 /// with 5 s the JIT's background compiler still used ~28 % of all CPU during the measured enrollment phase (perf), and
-/// an enrollment measured 2.6 ms of server CPU instead of the steady 1.6 ms (bench/est-load-profile.md).</param>
+/// an enrollment measured 2.6 ms of server CPU instead of the steady 1.6 ms (bench/est-load-profile.md).
+/// `--warmup 0` measures a cold server instead: the enrollment phase starts with the server's first EST request, its rate
+/// is printed second by second, and a steady-state phase after <paramref name="SteadyAfterSeconds"/> more of load is
+/// printed beside it.</param>
+/// <param name="SteadyAfterSeconds">With `--warmup 0`: unmeasured load between the cold phase and the steady one (`--steady-after`, 30 s).</param>
 /// <param name="Flood">When above 0, the flood mode instead (<see cref="FloodRun"/>): one device enrolling at
 /// <paramref name="Rate"/> per second, quiet and then while this many anonymous junk requests come from 127.0.0.2.</param>
 /// <param name="Ocsp">Measure only OCSP GETs (`--ocsp`): <paramref name="OcspCertificates"/> enrolled certificates, a quarter of
 /// them revoked, asked about in turn.</param>
+/// <param name="Crl">Measure only CRL publication (`--crl`, <see cref="CrlRun"/>): <paramref name="CrlRevoked"/> revoked
+/// certificates of the default CA inserted straight into the database, then the time and server memory to publish its CRL.</param>
+/// <param name="ServerEnvironment">`--env KEY=VALUE` (repeatable): environment variables for the app instances only, e.g.
+/// `--env DOTNET_TieredPGO=0` to measure a runtime setting's effect on the cold start.</param>
 /// <param name="AppSettings">`--set Key=Value` (repeatable): extra settings for the app instances, e.g.
 /// `--set EstPortal:Ocsp:CacheMegabytes=0` to measure OCSP with every answer signed.</param>
 /// <param name="Pkcs11">Also measure enrollments under a CA whose key is in a SoftHSM2 token (profile label "hsm").</param>
@@ -19,7 +27,7 @@ namespace EstPortal.Bench.Load;
 /// sessions posting /sen.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
     int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11,
-    bool Coaps)
+    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -28,7 +36,8 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
         var options = new BenchOptions(Int("--connections", 64), Int("--seconds", 15), Int("--devices", 64), Int("--csrs", 60_000), Value("--app"),
             Value("--postgres"), Int("--instances", 1), Int("--warmup", 30), Int("--flood", 0), Int("--rate", 20), args.Contains("--ocsp"), Int("--ocsp-certificates", 400),
             args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"),
-            args.Contains("--coaps"));
+            args.Contains("--coaps"), Int("--steady-after", 30), args.Contains("--crl"), Int("--crl-revoked", 100_000),
+            args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length && args[p.i + 1].Contains('=')).Select(p => args[p.i + 1]).ToList());
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

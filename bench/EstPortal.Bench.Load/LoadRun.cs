@@ -5,16 +5,18 @@ using System.Text;
 
 namespace EstPortal.Bench.Load;
 
-internal sealed record RunResult(long Succeeded, long Failed, double Seconds, double[] LatenciesMs, string? FirstError);
+/// <param name="PerSecond">Successful requests completed in each whole second of the run (index 0: the first second).</param>
+internal sealed record RunResult(long Succeeded, long Failed, double Seconds, double[] LatenciesMs, string? FirstError, long[]? PerSecond = null);
 
 /// <summary>N concurrent loops for a fixed time, each request timed.</summary>
 internal static class LoadRun
 {
+    /// <param name="primed">False for a cold run: the clock starts with the very first request (connections and JIT included).</param>
     public static Task<RunResult> EnrollAsync(AppUnderTest server, string[] csrs, int connections, TimeSpan duration, bool newConnectionPerRequest,
-        string path = "/.well-known/est/simpleenroll")
+        string path = "/.well-known/est/simpleenroll", bool primed = true)
     {
         long next = 0;
-        return RunAsync(server, connections, duration, newConnectionPerRequest, async (client, _) =>
+        return RunAsync(server.CreateClients(connections, newConnectionPerRequest), connections, duration, primed, async (client, _) =>
         {
             // CSR i names device i % devices (CsrPool): each request carries the credential of the device its CSR names.
             var index = (int)(Interlocked.Increment(ref next) % csrs.Length);
@@ -44,7 +46,7 @@ internal static class LoadRun
     public static Task<RunResult> OcspGetAsync(AppUnderTest server, OcspFleet fleet, int connections, TimeSpan duration)
     {
         long next = 0;
-        return RunAsync(server.CreatePublicClients(connections), connections, duration, async (client, _) =>
+        return RunAsync(server.CreatePublicClients(connections), connections, duration, primed: true, async (client, _) =>
         {
             var i = (int)(Interlocked.Increment(ref next) % fleet.Paths.Count);
             using var response = await client.GetAsync(fleet.Paths[i]);
@@ -58,16 +60,18 @@ internal static class LoadRun
 
     private static Task<RunResult> RunAsync(AppUnderTest server, int connections, TimeSpan duration, bool newConnectionPerRequest,
         Func<HttpClient, int, Task<string?>> send) =>
-        RunAsync(server.CreateClients(connections, newConnectionPerRequest), connections, duration, send);
+        RunAsync(server.CreateClients(connections, newConnectionPerRequest), connections, duration, primed: true, send);
 
-    private static async Task<RunResult> RunAsync(IReadOnlyList<HttpClient> clients, int connections, TimeSpan duration,
+    private static async Task<RunResult> RunAsync(IReadOnlyList<HttpClient> clients, int connections, TimeSpan duration, bool primed,
         Func<HttpClient, int, Task<string?>> send)
     {
         HttpClient ClientOf(int loop) => clients[loop % clients.Count];
         // Warm-up: open the connections and JIT the paths before the clock starts.
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(i => send(ClientOf(i), i)));
+        if (primed)
+            await Task.WhenAll(Enumerable.Range(0, connections).Select(i => send(ClientOf(i), i)));
 
         long ok = 0, failed = 0;
+        var perSecond = new long[(int)Math.Ceiling(duration.TotalSeconds) + 120];
         string? firstError = null;
         var latencies = new List<double>[connections];
         var stopwatch = Stopwatch.StartNew();
@@ -88,7 +92,10 @@ internal static class LoadRun
                 }
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (error is null)
+                {
                     Interlocked.Increment(ref ok);
+                    Interlocked.Increment(ref perSecond[Math.Min(perSecond.Length - 1, (int)stopwatch.Elapsed.TotalSeconds)]);
+                }
                 else
                 {
                     Interlocked.Increment(ref failed);
@@ -99,6 +106,6 @@ internal static class LoadRun
         foreach (var client in clients)
             client.Dispose();
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new RunResult(ok, failed, stopwatch.Elapsed.TotalSeconds, all, firstError);
+        return new RunResult(ok, failed, stopwatch.Elapsed.TotalSeconds, all, firstError, perSecond[..(int)Math.Ceiling(duration.TotalSeconds)]);
     }
 }

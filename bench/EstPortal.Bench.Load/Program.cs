@@ -11,8 +11,8 @@ using EstPortal.Bench.Load;
 // a fresh data directory and rate limiting off, registers device credentials with the app's own admin command, then
 // drives /simpleenroll over HTTPS keep-alive with pre-generated CSRs (distinct keys), /cacerts, and a variant with a
 // new TLS handshake per request, and reports throughput, latency percentiles, errors, the server's CPU time and peak
-// RSS, and the raw ECDSA P-256 signing rate of this machine for comparison. Other modes: --flood, --ocsp, --pkcs11,
-// --coaps (EST over CoAP/DTLS).
+// RSS, and the raw ECDSA P-256 signing rate of this machine for comparison. `--warmup 0` measures a cold server second by
+// second beside its steady state. Other modes: --flood, --ocsp, --crl, --pkcs11, --coaps (EST over CoAP/DTLS).
 var options = BenchOptions.Parse(args);
 var app = AppUnderTest.Locate(options.AppDll);
 Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}   warm-up: {options.WarmupSeconds}s");
@@ -24,8 +24,17 @@ var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
 IReadOnlyList<string> appSettings = options.Coaps ? [.. options.AppSettings, .. CoapsRun.AppSettings(options.Connections)] : options.AppSettings;
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11);
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11, options.ServerEnvironment);
+if (options.ServerEnvironment.Count > 0)
+    Console.WriteLine($"server environment: {string.Join(' ', options.ServerEnvironment)}");
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
+
+if (options.Crl)
+{
+    // Only CRL publication for a CA with many revoked certificates (issue 15 item 3).
+    await CrlRun.RunAsync(server, options);
+    return;
+}
 
 var csrs = CsrPool.Generate(options.Ocsp ? options.OcspCertificates : options.CsrCount, server.Devices.Select(d => d.Name).ToList());
 if (options.Flood > 0)
@@ -66,9 +75,20 @@ if (options.WarmupSeconds > 0)
     Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments and {options.WarmupSeconds}s of /cacerts, not measured");
 }
 var before = server.Sample();
-var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
+var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false,
+    primed: options.WarmupSeconds > 0);
 var afterEnroll = server.Sample();
-Report.Print("simpleenroll (keep-alive)", enroll, before, afterEnroll, raw);
+Report.Print(options.WarmupSeconds > 0 ? "simpleenroll (keep-alive)" : "simpleenroll (keep-alive), cold: the first request is the server's first", enroll, before, afterEnroll, raw);
+if (options.WarmupSeconds == 0)
+{
+    // The warm figure beside the cold one: the same server after SteadyAfterSeconds more of load (issue 15 item 2).
+    await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.SteadyAfterSeconds), newConnectionPerRequest: false);
+    var beforeSteady = server.Sample();
+    var steady = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
+    afterEnroll = server.Sample();
+    Report.Print($"simpleenroll (keep-alive), steady: after {options.SteadyAfterSeconds}s more of enrollments", steady, beforeSteady, afterEnroll, raw);
+    Report.PrintColdStart(enroll, steady.Succeeded / steady.Seconds);
+}
 
 if (options.Pkcs11)
 {

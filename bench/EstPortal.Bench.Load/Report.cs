@@ -20,4 +20,19 @@ internal static class Report
         if (run.FirstError is not null)
             Console.WriteLine($"   first error: {run.FirstError}");
     }
+
+    /// <summary>
+    /// Issue 15 item 2: the rate in each of the first seconds of load on a server that has just said ready, and each as a
+    /// share of the same server's steady state (measured after it has warmed up).
+    /// </summary>
+    public static void PrintColdStart(RunResult cold, double steadyRate, int seconds = 10)
+    {
+        var perSecond = cold.PerSecond ?? [];
+        Console.WriteLine();
+        Console.WriteLine($"== cold start: enrollments in each of the first {seconds} s after /readyz, vs. steady state {steadyRate:N0}/s");
+        for (var i = 0; i < Math.Min(seconds, perSecond.Length); i++)
+            Console.WriteLine($"   second {i + 1,2}: {perSecond[i],6:N0}/s   {perSecond[i] / Math.Max(1, steadyRate),5:P0}");
+        var first = perSecond.Take(seconds).Sum() / (double)Math.Min(seconds, Math.Max(1, perSecond.Length));
+        Console.WriteLine($"   first {seconds} s together: {first:N0}/s = {first / Math.Max(1, steadyRate):P0} of steady state");
+    }
 }

@@ -74,7 +74,8 @@ public sealed class CrlPublisher(
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var entries = await RevokedEntriesAsync(db, ca.Id, now, cancellationToken);
+            var writer = builder.Begin(signer, now, now + Crl.Validity);
+            await WriteRevokedEntriesAsync(db, writer, ca.Id, now, cancellationToken);
             // RFC 5280 §5.2.3: cRLNumber increases monotonically per CA. max+1 under the unique (CA, number) index is
             // correct with several instances on one database: of two racing inserts one fails and retries.
             var number = 1 + (await db.CertificateRevocationLists.Where(c => c.CertificateAuthorityId == ca.Id)
@@ -86,13 +87,13 @@ public sealed class CrlPublisher(
                 CrlNumber = number,
                 ThisUpdate = now,
                 NextUpdate = now + Crl.Validity,
-                Der = builder.Build(signer, number, now, now + Crl.Validity, entries),
+                Der = writer.Finish(number),
             };
             db.CertificateRevocationLists.Add(crl);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Published CRL {CrlNumber} of CA {CaName} with {Count} revoked certificates", number, ca.Name, entries.Count);
+                logger.LogInformation("Published CRL {CrlNumber} of CA {CaName} with {Count} revoked certificates", number, ca.Name, writer.Count);
                 return crl;
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
@@ -123,17 +124,31 @@ public sealed class CrlPublisher(
             .OrderByDescending(c => c.CrlNumber).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<List<RevokedEntry>> RevokedEntriesAsync(EstPortalDbContext db, Guid caId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the CA's revoked certificates into the CRL as the database returns them: one query read row by row
+    /// (no tracking, three columns), each row encoded at once, so memory does not grow with objects per entry
+    /// (bench/est-load-profile.md, round 3). One read also means one snapshot: the CRL lists exactly the revocations
+    /// committed when it began, whatever commits meanwhile; those are newer than its thisUpdate, so the next fetch
+    /// publishes again (<see cref="NeedsRefreshAsync"/>).
+    /// </summary>
+    private async Task WriteRevokedEntriesAsync(EstPortalDbContext db, CrlWriter writer, Guid caId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // RFC 5280 §5.1.2.6: an entry may leave the CRL once the certificate has expired, but only after it appeared on
         // one regularly scheduled CRL issued beyond its expiry. Keeping it for one CRL validity after notAfter
         // guarantees that, since a scheduled CRL is published at least every (ValidityHours − RefreshBeforeHours).
         var keepUntil = now - Crl.Validity;
-        var revoked = await db.IssuedCertificates.AsNoTracking()
+        var revoked = db.IssuedCertificates.AsNoTracking()
             .Where(c => c.CertificateAuthorityId == caId && c.RevokedAt != null && c.NotAfter > keepUntil)
             .Select(c => new { c.SerialNumber, c.RevokedAt, c.RevocationReason })
-            .ToListAsync(cancellationToken);
-        return revoked.Select(c => RevokedEntry.FromHex(c.SerialNumber, c.RevokedAt!.Value, ReasonOf(c.RevocationReason))).ToList();
+            .AsAsyncEnumerable();
+        var serial = new byte[32];
+        await foreach (var c in revoked.WithCancellation(cancellationToken))
+        {
+            // The hex the database stores (SerialNumberGenerator.ToHex): at most 20 octets (RFC 5280 §4.1.2.2).
+            if (Convert.FromHexString(c.SerialNumber, serial, out _, out var written) != System.Buffers.OperationStatus.Done)
+                throw new FormatException($"stored serial '{c.SerialNumber}' is not hex of at most {serial.Length} octets");
+            writer.Add(serial.AsSpan(0, written), c.RevokedAt!.Value, ReasonOf(c.RevocationReason));
+        }
     }
 
     /// <summary>A stored code outside RFC 5280's complete-CRL reasons is written as unspecified rather than failing the CRL.</summary>

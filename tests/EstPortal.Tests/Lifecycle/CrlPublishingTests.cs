@@ -163,6 +163,53 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
         Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all);
     }
 
+    [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
+    public async Task Publish_ManyRevocations_StreamsEveryRevokedSerialOfTheCaWithItsReasonAndDate_AndNothingElse(DatabaseProvider provider)
+    {
+        await using var app = await EstPortalHost.StartAsync(provider);
+        var ca = (await app.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
+        var now = DateTimeOffset.UtcNow;
+        RevocationReason[] reasons = [RevocationReason.KeyCompromise, RevocationReason.Superseded, RevocationReason.Unspecified, RevocationReason.AACompromise];
+        var expected = new Dictionary<string, (DateTimeOffset At, RevocationReason Reason)>();
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync())
+        {
+            // 2,500 revoked (listed), 100 good and 100 revoked but expired long ago (RFC 5280 §5.1.2.6: may leave the CRL).
+            for (var i = 0; i < 2700; i++)
+            {
+                var serial = Convert.ToHexString(new SerialNumberGenerator().Next());
+                var revoked = i < 2500 || i >= 2600;
+                var expiredLongAgo = i >= 2600;
+                var at = now.AddMinutes(-i).AddMilliseconds(i);
+                db.IssuedCertificates.Add(new EstPortal.Data.Entities.IssuedCertificate
+                {
+                    Id = Guid.NewGuid(), SerialNumber = serial, CertificateAuthorityId = ca.Id, Subject = $"CN=many-{i}",
+                    Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                    PublicKeySha256 = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), CertificateDer = [0x30, 0x00],
+                    NotBefore = now.AddDays(-400), NotAfter = expiredLongAgo ? now.AddDays(-60) : now.AddDays(30), IssuedAt = now.AddDays(-400),
+                    IssuedVia = "test", RevokedAt = revoked ? at : null, RevokedBy = revoked ? "test" : null,
+                    RevocationReason = revoked ? (int)reasons[i % reasons.Length] : null,
+                });
+                if (revoked && !expiredLongAgo)
+                    expected[new Org.BouncyCastle.Math.BigInteger(1, Convert.FromHexString(serial)).ToString(16)] = (at, reasons[i % reasons.Length]);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl((await app.Services.GetRequiredService<CrlPublisher>().PublishAsync(ca, default)).Der);
+
+        crl.Verify(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(app.CaCertificate.RawData).GetPublicKey());
+        var listed = crl.GetRevokedCertificates().ToDictionary(e => e.SerialNumber.ToString(16));
+        Assert.Equal(expected.Keys.Order(), listed.Keys.Intersect(expected.Keys).Order());
+        Assert.Equal(expected.Count, listed.Count);
+        foreach (var (serial, (at, reason)) in expected)
+        {
+            Assert.Equal(new DateTime(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), listed[serial].RevocationDate);
+            var code = listed[serial].GetExtensionValue(Org.BouncyCastle.Asn1.X509.X509Extensions.ReasonCode);
+            Assert.Equal(reason == RevocationReason.Unspecified ? null : (int?)reason, code is null ? null
+                : Org.BouncyCastle.Asn1.DerEnumerated.GetInstance(Org.BouncyCastle.X509.Extension.X509ExtensionUtilities.FromExtensionValue(code)).IntValueExact);
+        }
+    }
+
     [GeneratedRegex("max-age=(\\d+)")]
     private static partial Regex MaxAge();
 }

@@ -49,6 +49,44 @@ public sealed class CrlBuilderOpenSslTests : IDisposable
     }
 
     [RequiresToolFact("openssl")]
+    public async Task Crl_WithThreeThousandEntries_OpenSslAndBouncyCastleListEverySerialWithItsReasonAndDate()
+    {
+        // Streamed entry by entry (CrlWriter), with lengths of several octets at every level of the DER.
+        var now = DateTimeOffset.UtcNow;
+        RevocationReason[] reasons = [RevocationReason.KeyCompromise, RevocationReason.Superseded, RevocationReason.CessationOfOperation, RevocationReason.Unspecified];
+        var entries = Enumerable.Range(0, 3000)
+            .Select(i => new RevokedEntry(new SerialNumberGenerator().Next(), now.AddSeconds(-i * 61), reasons[i % reasons.Length]))
+            .ToList();
+        _dir.WritePem("ca.pem", _ca.Certificate);
+        var der = new CrlBuilder().Build(_ca, 7, now, now.AddDays(1), entries);
+        _dir.WriteBytes("crl.der", der);
+
+        var verify = await _dir.RunAsync("crl", "-inform", "DER", "-in", "crl.der", "-CAfile", "ca.pem", "-noout", "-verify");
+        var text = await _dir.RunAsync("crl", "-inform", "DER", "-in", "crl.der", "-noout", "-text");
+
+        Assert.Contains("verify OK", verify.Stdout + verify.Stderr);
+        Assert.True(text.ExitCode == 0, text.Stderr);
+        // openssl prints each entry as "Serial Number: HEX / Revocation Date: Mon dd hh:mm:ss yyyy GMT [/ CRL entry extensions: / X509v3 CRL Reason Code: / Reason]".
+        var listed = System.Text.RegularExpressions.Regex.Matches(text.Stdout,
+                @"Serial Number: (?<serial>[0-9A-F]+)\s+Revocation Date: (?<date>[^\n]+?)\s*\n(\s+CRL entry extensions:\s+X509v3 CRL Reason Code:\s+(?<reason>[^\n]+?)\s*\n)?")
+            .ToDictionary(m => m.Groups["serial"].Value, m => (Date: m.Groups["date"].Value, Reason: m.Groups["reason"].Value));
+        Assert.Equal(entries.Count, listed.Count);
+        string[] opensslReasons = ["Key Compromise", "Superseded", "Cessation Of Operation", ""];
+        var bouncyCastle = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(der).GetRevokedCertificates()
+            .ToDictionary(e => e.SerialNumber.ToString(16));
+        Assert.Equal(entries.Count, bouncyCastle.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var serial = Convert.ToHexString(entries[i].SerialNumber);
+            var revokedAt = entries[i].RevokedAt.UtcDateTime;
+            Assert.Equal(revokedAt.ToString("MMM d HH:mm:ss yyyy", System.Globalization.CultureInfo.InvariantCulture),
+                System.Text.RegularExpressions.Regex.Replace(listed[serial].Date, @"\s+", " ").Replace(" GMT", "", StringComparison.Ordinal));
+            Assert.Equal(opensslReasons[i % reasons.Length], listed[serial].Reason);
+            Assert.Equal(revokedAt.AddTicks(-(revokedAt.Ticks % TimeSpan.TicksPerSecond)), bouncyCastle[new Org.BouncyCastle.Math.BigInteger(1, entries[i].SerialNumber).ToString(16)].RevocationDate);
+        }
+    }
+
+    [RequiresToolFact("openssl")]
     public async Task VerifyWithCrlCheck_RevokedLeafFails_GoodLeafPasses()
     {
         var revoked = Issue("CN=revoked-device");

@@ -67,6 +67,51 @@ public sealed class CrlBuilderTests : IDisposable
         Assert.All(entries.Values, e => Assert.Equal(ThisUpdate.AddHours(-3).UtcDateTime, e.RevocationDate));
     }
 
+    [Theory]
+    [InlineData(CaKeyAlgorithm.EcP256)]
+    [InlineData(CaKeyAlgorithm.Rsa2048)]
+    public void Build_WritesTheTbsCertListByteForByteAsThePlatformsCrlBuilder(CaKeyAlgorithm algorithm)
+    {
+        // The streaming writer replaced CertificateRevocationListBuilder (bench/est-load-profile.md, round 3): the signed
+        // part must not change. Serials with and without a leading zero, every reason, times before and after 2050
+        // (UTCTime vs GeneralizedTime, RFC 5280 §5.1.2.6), and a CRL number of several octets.
+        using var ca = TestPki.CreateCa(TestPki.Clock(), algorithm);
+        var entries = new List<RevokedEntry>();
+        for (var i = 0; i < 40; i++)
+        {
+            var serial = new SerialNumberGenerator().Next();
+            if (i % 5 == 0)
+                serial = [0x00, (byte)(0x80 | i), .. serial[..8]];
+            // 0–9: the platform's builder refuses aACompromise (10), which RFC 5280 defines and CrlWriter writes.
+            var reason = (RevocationReason)(i % 10);
+            if (reason is (RevocationReason)7 or RevocationReason.RemoveFromCrl) // 7 is unassigned (RFC 5280 §5.3.1)
+                reason = RevocationReason.Unspecified;
+            entries.Add(new RevokedEntry(serial, i == 3 ? new DateTimeOffset(2051, 1, 2, 3, 4, 5, TimeSpan.Zero) : ThisUpdate.AddMinutes(-i).AddMilliseconds(i), reason));
+        }
+        var platform = new CertificateRevocationListBuilder();
+        foreach (var e in entries)
+            platform.AddEntry(e.SerialNumber, CertificateTimesTruncated(e.RevokedAt), e.Reason == RevocationReason.Unspecified ? null : (X509RevocationReason)(int)e.Reason);
+        var expected = platform.Build(ca.Certificate.SubjectName, ca.SignatureGenerator, new System.Numerics.BigInteger(70_000_000_001), NextUpdate,
+            ca.HashAlgorithm, X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, true, false), ThisUpdate);
+
+        var actual = _builder.Build(ca, 70_000_000_001, ThisUpdate, NextUpdate, entries);
+
+        Assert.Equal(Convert.ToHexString(TbsCertList(expected)), Convert.ToHexString(TbsCertList(actual)));
+        Parse(actual).Verify(BouncyCastlePublicKey(ca.Certificate));
+    }
+
+    [Fact]
+    public void Build_AaCompromise_IsListedWithItsReasonCode()
+    {
+        // RFC 5280 §5.3.1 defines aACompromise (10) and an operator may revoke with it; the platform's builder, used
+        // before CrlWriter, refused it and so failed the whole CRL.
+        var serial = new SerialNumberGenerator().Next();
+
+        var crl = Parse(_builder.Build(_ca, 1, ThisUpdate, NextUpdate, [new RevokedEntry(serial, ThisUpdate, RevocationReason.AACompromise)]));
+
+        Assert.Equal(CrlReason.AACompromise, Reason(Assert.Single(crl.GetRevokedCertificates())));
+    }
+
     [Fact]
     public void Build_RemoveFromCrl_IsRefusedInACompleteCrl()
     {
@@ -125,6 +170,12 @@ public sealed class CrlBuilderTests : IDisposable
     }
 
     private static X509Crl Parse(byte[] der) => new X509CrlParser().ReadCrl(der);
+
+    private static byte[] TbsCertList(byte[] crl) =>
+        new System.Formats.Asn1.AsnReader(crl, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().ToArray();
+
+    private static DateTimeOffset CertificateTimesTruncated(DateTimeOffset value) =>
+        new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
     private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter BouncyCastlePublicKey(X509Certificate2 certificate) =>
         new X509CertificateParser().ReadCertificate(certificate.RawData).GetPublicKey();
