@@ -65,7 +65,7 @@ public static class PortalEndpoints
     }
 
     /// <summary>
-    /// A file of secrets a bulk page offered (ADR 00XX): to the operator it was made for, once. A second request, an
+    /// A file of secrets a bulk page offered (ADR 0027): to the operator it was made for, once. A second request, an
     /// expired or a discarded one answers 410 with the reason; nothing about the content is logged or audited.
     /// </summary>
     private static async Task GetOneTimeFileAsync(string id, HttpContext http, OneTimeDownloads downloads, CancellationToken cancellationToken)

@@ -71,7 +71,7 @@ public sealed class BulkOnboardingTests(PortalBrowserFixture fixture, ITestOutpu
         output.WriteLine($"10,000-line CSV through the portal: upload + check {checking.Elapsed.TotalSeconds:0.0} s, create {creating.Elapsed.TotalSeconds:0.0} s " +
                          $"(page says: {(await portal.ByTestId("import-result").InnerTextAsync()).Trim()})");
         // Seconds on a quiet machine (ADR 0024); the bound only catches a page that went per-device, on a CI runner
-        // shared with other jobs (ADR 00XX: 47–90 s at load average 35–45 on 2 cores, the service alone 39 s there).
+        // shared with other jobs (ADR 0027: 47–90 s at load average 35–45 on 2 cores, the service alone 39 s there).
         Assert.True(creating.Elapsed < TimeSpan.FromSeconds(240), $"creating 10,000 devices took {creating.Elapsed.TotalSeconds:0.0} s");
         await portal.ScreenshotAsync("import-done");
 

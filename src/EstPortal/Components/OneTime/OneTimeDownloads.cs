@@ -13,7 +13,7 @@ public sealed record OneTimeFile(string FileName, string ContentType, Func<Strea
 
 /// <summary>
 /// Files with secrets in clear (device credentials, bootstrap tokens) that a portal page hands to the operator who
-/// created them, once (ADR 00XX). They live only in this process's memory — never in the database, a log or the audit
+/// created them, once (ADR 0027). They live only in this process's memory — never in the database, a log or the audit
 /// log — under an unguessable 256-bit id bound to that operator, and are gone after the first download, after
 /// <see cref="Lifetime"/>, or when the page that offered them is left (<see cref="Discard"/>).
 /// </summary>

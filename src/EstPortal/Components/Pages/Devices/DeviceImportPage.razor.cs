@@ -10,7 +10,7 @@ using MudBlazor;
 namespace EstPortal.Components.Pages.Devices;
 
 /// <summary>
-/// The portal's side of bulk onboarding (ADR 0024, ADR 00XX): the same <see cref="DeviceImport"/> as <c>device import</c>
+/// The portal's side of bulk onboarding (ADR 0024, ADR 0027): the same <see cref="DeviceImport"/> as <c>device import</c>
 /// checks the whole file, then creates the devices in batches with a progress bar, and the credentials are offered once.
 /// </summary>
 public sealed partial class DeviceImportPage : IDisposable

@@ -10,7 +10,7 @@ namespace EstPortal.Components.Pages.Tokens;
 
 /// <summary>
 /// Issues an installers' batch of tokens in one go (ADR 0024: all or none) and offers them once as CSV and once as a
-/// printable page of QR codes (ADR 00XX); closing the dialog discards whatever was not downloaded.
+/// printable page of QR codes (ADR 0027); closing the dialog discards whatever was not downloaded.
 /// </summary>
 public sealed partial class IssueTokensDialog : IDisposable
 {
