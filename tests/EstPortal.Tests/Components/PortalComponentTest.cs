@@ -79,6 +79,7 @@ public abstract class PortalComponentTest : IAsyncLifetime
         services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<AuditQuery>();
         services.AddSingleton<DeviceImport>();
+        services.AddSingleton<DashboardTrends>();
         services.AddSingleton<EstPortal.Components.OneTime.OneTimeDownloads>();
         services.AddIdentityCore<Operator>(o => o.Password.RequiredLength = 12)
             .AddRoles<IdentityRole>()
