@@ -11,11 +11,15 @@ namespace EstPortal.Tests.Browser;
 public static class QrCodeReader
 {
     private const string PixelsScript = """
-        img => {
+        async img => {
+          await img.decode(); // an image not yet decoded draws as transparent pixels
+          const scale = 2;    // two pixels per pixel, unsmoothed: the binarizer sees crisp modules
           const canvas = document.createElement('canvas');
-          canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+          canvas.width = img.naturalWidth * scale; canvas.height = img.naturalHeight * scale;
           const g = canvas.getContext('2d');
-          g.drawImage(img, 0, 0);
+          g.imageSmoothingEnabled = false;
+          g.fillStyle = '#fff'; g.fillRect(0, 0, canvas.width, canvas.height);
+          g.drawImage(img, 0, 0, canvas.width, canvas.height);
           const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
           let binary = '';
           for (let i = 0; i < data.length; i += 8192) binary += String.fromCharCode.apply(null, data.subarray(i, i + 8192));
