@@ -64,7 +64,7 @@ internal sealed class Pkcs11SignatureGenerator : X509SignatureGenerator
                 var mechanism = session.Factories.MechanismFactory.Create(_isEc ? CKM.CKM_ECDSA : CKM.CKM_RSA_PKCS);
                 return session.Sign(mechanism, known.Handle, input);
             }
-            catch (Pkcs11Exception)
+            catch (Exception ex) when (Pkcs11Token.IsTokenFailure(ex))
             {
                 _key = null;
                 throw;

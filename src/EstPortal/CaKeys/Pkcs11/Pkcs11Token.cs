@@ -88,7 +88,7 @@ public sealed class Pkcs11Token : IDisposable
                     Recovered();
                     return result;
                 }
-                catch (Exception ex) when (ex is Pkcs11Exception or Pkcs11TokenException)
+                catch (Exception ex) when (IsTokenFailure(ex))
                 {
                     if (session is not null)
                         Close(session);
@@ -197,11 +197,18 @@ public sealed class Pkcs11Token : IDisposable
         {
             session.Dispose();
         }
-        catch (Pkcs11Exception)
+        catch (Exception ex) when (ex is Pkcs11Exception or ObjectDisposedException)
         {
-            // The session is gone already.
+            // The session is gone already (or its module was initialized again under it).
         }
     }
+
+    /// <summary>
+    /// A failure of the token rather than of the operation. Besides PKCS#11 return values this includes a session whose
+    /// module another thread has just initialized again (<see cref="Reset"/> with reload): Pkcs11Interop then answers
+    /// with <see cref="ObjectDisposedException"/>, which is the same outage and must become a 503, never a 500.
+    /// </summary>
+    internal static bool IsTokenFailure(Exception ex) => ex is Pkcs11Exception or Pkcs11TokenException or ObjectDisposedException;
 
     private void Recovered()
     {
