@@ -139,14 +139,6 @@ public sealed class DeployTests
 
     private static string UnitPath => Path.Combine(RepositoryRoot, "deploy", "estportal.service");
 
-    private static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "EstPortal.sln")))
-                    return dir.FullName;
-            throw new InvalidOperationException("the tests do not run inside the repository");
-        }
-    }
+    private static string RepositoryRoot =>
+        EstPortalCli.FindRepositoryRoot() ?? throw new InvalidOperationException("the tests do not run inside the repository");
 }

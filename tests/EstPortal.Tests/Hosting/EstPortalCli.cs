@@ -74,18 +74,22 @@ public static class EstPortalCli
             return beside;
 
         var configuration = typeof(EstPortalCli).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!File.Exists(Path.Combine(dir.FullName, "EstPortal.sln")))
-                continue;
-            var built = Path.Combine(dir.FullName, "src", "EstPortal", "bin", configuration, "net10.0", "EstPortal.dll");
-            if (IsRunnable(built))
-                return built;
-            break;
-        }
+        if (FindRepositoryRoot() is { } root
+            && Path.Combine(root, "src", "EstPortal", "bin", configuration, "net10.0", "EstPortal.dll") is var built
+            && IsRunnable(built))
+            return built;
 
         throw new InvalidOperationException(
             $"EstPortal.dll with its runtimeconfig/deps files was found neither in {AppContext.BaseDirectory} nor in src/EstPortal/bin/{configuration}/net10.0");
+    }
+
+    /// <summary>The checkout the tests run from (the folder with EstPortal.sln), or null outside one.</summary>
+    public static string? FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "EstPortal.sln")))
+                return dir.FullName;
+        return null;
     }
 
     private static bool IsRunnable(string dll) =>
