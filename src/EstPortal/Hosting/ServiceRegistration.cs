@@ -101,6 +101,7 @@ internal static class ServiceRegistration
         // Check the cookie's security stamp (and the Disabled flag) on every request, so disabling an operator or
         // changing their role takes effect at their next page load, not up to 30 minutes later.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        services.AddScoped<ISecurityStampValidator, PortalSecurityStampValidator>();
         services.AddAntiforgery(a =>
         {
             a.Cookie.SecurePolicy = CookieSecurePolicy.Always;

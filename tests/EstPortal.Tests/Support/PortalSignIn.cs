@@ -49,17 +49,18 @@ public static partial class PortalSignIn
     /// An HTTPS client for the portal that keeps cookies and shows redirects instead of following them; every
     /// Set-Cookie header it receives is added to <paramref name="setCookies"/> when given.
     /// </summary>
-    public static HttpClient NewClient(EstPortalHost host, List<string>? setCookies = null) => new(new SetCookieRecorder(setCookies ?? [])
-    {
-        InnerHandler = NewHandler(host),
-    })
+    public static HttpClient NewClient(EstPortalHost host, List<string>? setCookies = null, CookieContainer? cookies = null) =>
+        new(new SetCookieRecorder(setCookies ?? [])
+        {
+            InnerHandler = NewHandler(host, cookies ?? new CookieContainer()),
+        })
     { BaseAddress = new Uri(host.PortalUrl) };
 
-    private static SocketsHttpHandler NewHandler(EstPortalHost host) => new()
+    private static SocketsHttpHandler NewHandler(EstPortalHost host, CookieContainer cookies) => new()
     {
         AllowAutoRedirect = false,
         UseCookies = true,
-        CookieContainer = new CookieContainer(),
+        CookieContainer = cookies,
         SslOptions = new System.Net.Security.SslClientAuthenticationOptions
         {
             RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null
