@@ -48,11 +48,14 @@ internal sealed class AppUnderTest : IAsyncDisposable
 
     /// <param name="environment">`KEY=VALUE` variables for the app instances only (e.g. DOTNET_TieredPGO=0), not for the
     /// admin commands or the load generator.</param>
+    /// <param name="dataFrom">A SQLite data directory to start from a copy of (`--data-from`), or null for an empty one.</param>
     public static async Task<AppUnderTest> StartAsync(string appDll, int deviceCount, string? postgres, int instances, IReadOnlyList<string> appSettings, bool pkcs11 = false,
-        IReadOnlyList<string>? environment = null)
+        IReadOnlyList<string>? environment = null, string? dataFrom = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDirectory);
+        if (dataFrom is not null)
+            CopyDirectory(dataFrom, dataDirectory);
         var database = await BenchDatabase.CreateAsync(postgres, dataDirectory);
         // SQLite: the admin commands and the one instance share the data directory (the database file is in it).
         // PostgreSQL: each instance has its own (for its TLS certificate); the database and key file are shared.
@@ -91,6 +94,19 @@ internal sealed class AppUnderTest : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The database (with its write-ahead log), the key-encryption key and the rest, as they are.</summary>
+    private static void CopyDirectory(string from, string to)
+    {
+        var started = Stopwatch.StartNew();
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Console.WriteLine($"data: a copy of {from} ({new FileInfo(Path.Combine(to, "estportal.db")).Length / (1024 * 1024):N0} MB database) in {started.Elapsed.TotalSeconds:F1} s");
     }
 
     private async Task StartInstanceAsync(string appDll, string[] settings, IReadOnlyList<string> environment)

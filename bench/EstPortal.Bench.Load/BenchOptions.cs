@@ -22,12 +22,15 @@ namespace EstPortal.Bench.Load;
 /// `--env DOTNET_TieredPGO=0` to measure a runtime setting's effect on the cold start.</param>
 /// <param name="AppSettings">`--set Key=Value` (repeatable): extra settings for the app instances, e.g.
 /// `--set EstPortal:Ocsp:CacheMegabytes=0` to measure OCSP with every answer signed.</param>
+/// <param name="DataFrom">`--data-from DIR`: start from a copy of this SQLite data directory (e.g. one
+/// `EstPortal.Bench.Seed` filled with 100,000 devices and 1,000,000 certificates) instead of an empty one, to compare
+/// enrollment on a large database with an empty one.</param>
 /// <param name="Pkcs11">Also measure enrollments under a CA whose key is in a SoftHSM2 token (profile label "hsm").</param>
 /// <param name="Coaps">Measure only EST over secure CoAP (`--coaps`, <see cref="CoapsRun"/>): <paramref name="Connections"/> DTLS
 /// sessions posting /sen.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
     int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11,
-    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment)
+    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment, string? DataFrom)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -37,7 +40,10 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
             Value("--postgres"), Int("--instances", 1), Int("--warmup", 30), Int("--flood", 0), Int("--rate", 20), args.Contains("--ocsp"), Int("--ocsp-certificates", 400),
             args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"),
             args.Contains("--coaps"), Int("--steady-after", 30), args.Contains("--crl"), Int("--crl-revoked", 100_000),
-            args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length && args[p.i + 1].Contains('=')).Select(p => args[p.i + 1]).ToList());
+            args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length && args[p.i + 1].Contains('=')).Select(p => args[p.i + 1]).ToList(),
+            Value("--data-from"));
+        if (options.DataFrom is not null && (options.Postgres is not null || !File.Exists(Path.Combine(options.DataFrom, "estportal.db"))))
+            throw new ArgumentException("--data-from DIR takes a SQLite data directory (DIR/estportal.db), without --postgres");
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

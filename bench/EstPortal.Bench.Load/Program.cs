@@ -24,7 +24,8 @@ var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
 IReadOnlyList<string> appSettings = options.Coaps ? [.. options.AppSettings, .. CoapsRun.AppSettings(options.Connections)] : options.AppSettings;
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11, options.ServerEnvironment);
+await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11, options.ServerEnvironment,
+    options.DataFrom);
 if (options.ServerEnvironment.Count > 0)
     Console.WriteLine($"server environment: {string.Join(' ', options.ServerEnvironment)}");
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");

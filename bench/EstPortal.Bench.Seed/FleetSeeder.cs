@@ -101,7 +101,10 @@ public sealed class FleetSeeder : IAsyncDisposable
         return indexes.Select(i => i.Sql + ";").ToList();
     }
 
-    /// <summary>A CA row for the seeded certificates: imported, never default and keyless, so it never signs.</summary>
+    /// <summary>
+    /// A CA row for the seeded certificates: imported, never default, keyless and retired, so it never signs and the
+    /// readiness check (every CA that still issues can sign) passes on the seeded database.
+    /// </summary>
     private async Task<(string CaId, byte[][] Ders)> InsertBenchCaAsync(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -134,9 +137,9 @@ public sealed class FleetSeeder : IAsyncDisposable
         var id = Upper(Guid.NewGuid());
         await using var command = Command(connection, transaction, "CertificateAuthorities",
             "Id", "Name", "Subject", "CertificateDer", "ProtectedPrivateKey", "KeyAlgorithm", "Sha256Thumbprint", "NotBefore", "NotAfter",
-            "IsDefault", "Imported", "CreatedAt");
+            "IsDefault", "Imported", "CreatedAt", "RetiredAt");
         Set(command, id, "bench", ca.Subject, ca.RawData, Array.Empty<byte>(), "EC P-256", Convert.ToHexString(SHA256.HashData(ca.RawData)),
-            Ticks(ca.NotBefore.ToUniversalTime()), Ticks(ca.NotAfter.ToUniversalTime()), 0, 1, Ticks(_now));
+            Ticks(ca.NotBefore.ToUniversalTime()), Ticks(ca.NotAfter.ToUniversalTime()), 0, 1, Ticks(_now), Ticks(_now));
         await command.ExecuteNonQueryAsync();
         return (id, ders.ToArray());
     }
