@@ -275,10 +275,24 @@ internal sealed class AppUnderTest : IAsyncDisposable
         return await output;
     }
 
+    /// <summary>
+    /// A free port below Linux's ephemeral range (32768–60999): a port the kernel hands out for outgoing connections
+    /// could be taken by one of the bench's own client sockets before the server binds it ("address already in use").
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+            }
+        }
     }
 }
