@@ -11,6 +11,9 @@ namespace EstPortal.Bench.Load;
 /// `--warmup 0` measures a cold server instead: the enrollment phase starts with the server's first EST request, its rate
 /// is printed second by second, and a steady-state phase after <paramref name="SteadyAfterSeconds"/> more of load is
 /// printed beside it.</param>
+/// <param name="PrewarmSeconds">With `--warmup 0`: `--prewarm S` first runs S seconds of enrollments and of /cacerts over
+/// two connections, then leaves the server idle for 3 s, before the cold phase: what a warm-up inside the app at start
+/// (before `/readyz` says ready) would buy, measured before building one.</param>
 /// <param name="SteadyAfterSeconds">With `--warmup 0`: unmeasured load between the cold phase and the steady one (`--steady-after`, 30 s).</param>
 /// <param name="Flood">When above 0, the flood mode instead (<see cref="FloodRun"/>): one device enrolling at
 /// <paramref name="Rate"/> per second, quiet and then while this many anonymous junk requests come from 127.0.0.2.</param>
@@ -30,7 +33,7 @@ namespace EstPortal.Bench.Load;
 /// sessions posting /sen.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
     int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11,
-    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment, string? DataFrom)
+    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment, string? DataFrom, int PrewarmSeconds)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -41,7 +44,7 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
             args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"),
             args.Contains("--coaps"), Int("--steady-after", 30), args.Contains("--crl"), Int("--crl-revoked", 100_000),
             args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length && args[p.i + 1].Contains('=')).Select(p => args[p.i + 1]).ToList(),
-            Value("--data-from"));
+            Value("--data-from"), Int("--prewarm", 0));
         if (options.DataFrom is not null && (options.Postgres is not null || !File.Exists(Path.Combine(options.DataFrom, "estportal.db"))))
             throw new ArgumentException("--data-from DIR takes a SQLite data directory (DIR/estportal.db), without --postgres");
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))

@@ -75,6 +75,15 @@ if (options.WarmupSeconds > 0)
     await LoadRun.CaCertsAsync(server, options.Connections, warmup, newConnectionPerRequest: false);
     Console.WriteLine($"warm-up: {options.WarmupSeconds}s of enrollments and {options.WarmupSeconds}s of /cacerts, not measured");
 }
+if (options.WarmupSeconds == 0 && options.PrewarmSeconds > 0)
+{
+    // A light, short exercise of both paths, then an idle machine for the tiered JIT's background compilation.
+    var prewarm = TimeSpan.FromSeconds(options.PrewarmSeconds);
+    var prewarmEnroll = await LoadRun.EnrollAsync(server, csrs, 2, prewarm, newConnectionPerRequest: false);
+    var prewarmCaCerts = await LoadRun.CaCertsAsync(server, 2, prewarm, newConnectionPerRequest: false);
+    await Task.Delay(TimeSpan.FromSeconds(3));
+    Console.WriteLine($"prewarm: {prewarmEnroll.Succeeded:N0} enrollments and {prewarmCaCerts.Succeeded:N0} /cacerts over 2 connections, then 3 s idle");
+}
 var before = server.Sample();
 var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false,
     primed: options.WarmupSeconds > 0);
