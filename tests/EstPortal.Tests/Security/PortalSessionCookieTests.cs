@@ -55,6 +55,29 @@ public sealed class PortalSessionCookieTests(EstPortalHost host) : IClassFixture
     }
 
     [Fact]
+    public async Task ADemotedOperatorsCookie_NoLongerOpensAManagersPage_ButSignsOut()
+    {
+        // The cookie's roles are no longer refreshed from the database on each request; what stops a demoted
+        // operator's cookie is the stamp ChangeRoleAsync updates.
+        var op = await host.AddOperatorAsync("cookie-demoted@example.com", OperatorRoles.Operator);
+        using var client = PortalSignIn.NewClient(host);
+        await PortalSignIn.SignInAsync(client, op.Email, op.Password);
+        using (var before = await client.GetAsync("/devices/import"))
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var operators = scope.ServiceProvider.GetRequiredService<OperatorAdmin>();
+            var id = (await operators.ListAsync()).Single(o => o.Email == op.Email).Id;
+            Assert.True((await operators.ChangeRoleAsync(id, OperatorRoles.Auditor, "test")).Succeeded);
+        }
+
+        using var after = await client.GetAsync("/devices/import");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Contains("/Account/Login", after.Headers.Location?.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DisablingTheOperator_StillSignsOutTheirCookieAtTheNextRequest()
     {
         var op = await host.AddOperatorAsync("cookie-disabled@example.com", OperatorRoles.Operator);
