@@ -126,6 +126,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var variable in environment)
             start.Environment[variable[..variable.IndexOf('=')]] = variable[(variable.IndexOf('=') + 1)..];
+        var launched = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("the app did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
@@ -141,11 +142,18 @@ internal sealed class AppUnderTest : IAsyncDisposable
         {
             try
             {
-                // Ready as a load balancer sees it (database and default CA signer usable); nothing else is touched,
-                // so a cold run (--warmup 0) starts from a server that has served no EST request yet.
+                // Ready as a load balancer sees it (database and CA signers usable, start-up warm-up over); nothing
+                // else is touched, so a cold run (--warmup 0) starts from a server that has served no EST request of
+                // ours (its own warm-up goes to a throw-away instance of itself).
                 using var response = await client.GetAsync("/readyz");
                 if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    // Includes the start-up warm-up (EstPortal:Warmup, ADR 0028) unless the settings turn it off.
+                    Console.WriteLine($"server {process.Id} ready after {launched.Elapsed.TotalSeconds:F1} s: RSS {StatusMb(process.Id, "VmRSS")} MB, " +
+                        $"peak so far {StatusMb(process.Id, "VmHWM")} MB (from here on, peak RSS is the peak while serving)");
+                    ResetPeakRss(process.Id);
                     return;
+                }
             }
             catch (HttpRequestException) when (attempt < 120)
             {
@@ -210,6 +218,24 @@ internal sealed class AppUnderTest : IAsyncDisposable
         chain.ChainPolicy.CustomTrustStore.Add(Ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(new X509Certificate2(certificate));
+    }
+
+    private static long StatusMb(int pid, string field) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+    // Linux: writing 5 to clear_refs resets VmHWM to the current RSS (proc(5)), so the start-up warm-up's transient
+    // peak is reported above and not mistaken for the peak under load.
+    private static void ResetPeakRss(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.WriteLine($"(could not reset the server's peak RSS: {e.Message}; peak RSS below includes start-up)");
+        }
     }
 
     /// <summary>

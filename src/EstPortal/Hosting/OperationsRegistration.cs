@@ -1,3 +1,4 @@
+using EstPortal.Operations.Warmup;
 using EstPortal.Audit;
 using EstPortal.Enrollment;
 using EstPortal.Operations.Health;
@@ -17,6 +18,10 @@ internal static class OperationsRegistration
         AddConsoleLogging(builder);
 
         services.AddHealthChecks().AddReadinessChecks();
+        services.AddOptions<WarmupOptions>().BindConfiguration(WarmupOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WarmupOptions>, WarmupOptionsValidator>();
+        services.AddSingleton<WarmupProgress>();
+        services.AddHostedService<StartupWarmup>();
 
         services.AddSingleton<EnrollmentMetrics>();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();

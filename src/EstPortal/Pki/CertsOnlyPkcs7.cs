@@ -68,4 +68,24 @@ public static class CertsOnlyPkcs7
 
         return writer.Encode();
     }
+
+    /// <summary>The certificates of a certs-only message (BER or DER), as DER, in the order they are encoded.</summary>
+    /// <exception cref="AsnContentException">Not a SignedData ContentInfo.</exception>
+    public static IReadOnlyList<byte[]> DecodeDer(ReadOnlyMemory<byte> contentInfo)
+    {
+        var outer = new AsnReader(contentInfo, AsnEncodingRules.BER).ReadSequence();
+        if (outer.ReadObjectIdentifier() != SignedDataOid)
+            throw new AsnContentException("not a CMS SignedData");
+        var signedData = outer.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+        signedData.ReadInteger();
+        signedData.ReadSetOf();
+        signedData.ReadSequence();
+        var certificates = new List<byte[]>();
+        if (!signedData.HasData || !signedData.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            return certificates;
+        var set = signedData.ReadSetOf(skipSortOrderValidation: true, new Asn1Tag(TagClass.ContextSpecific, 0));
+        while (set.HasData)
+            certificates.Add(set.ReadEncodedValue().ToArray());
+        return certificates;
+    }
 }

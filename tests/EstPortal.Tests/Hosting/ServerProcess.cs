@@ -25,6 +25,8 @@ public static class ServerProcess
                      EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
                      $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{Loopback.FreePort()}", $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{Loopback.FreePort()}",
                      "--EstPortal:RateLimiting:Enabled=false",
+                     // The start-up warm-up (ADR 0028) is tested on its own (StartupWarmupTests).
+                     "--EstPortal:Warmup:Seconds=0",
                  })
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

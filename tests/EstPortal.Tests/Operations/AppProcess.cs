@@ -30,6 +30,7 @@ internal sealed class AppProcess : IAsyncDisposable
     public string PortalUrl { get; }
     public string EstUrl { get; }
     public string PublicUrl { get; }
+    public string DatabasePath => Path.Combine(_dataDirectory, "estportal.db");
 
     public string Stdout
     {
@@ -40,7 +41,10 @@ internal sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AppProcess> StartAsync(params string[] settings)
+    public static Task<AppProcess> StartAsync(params string[] settings) => StartAsync(new Dictionary<string, string?>(), settings);
+
+    /// <param name="environment">Variables set (or, with a null value, removed) for the process only, e.g. TMPDIR.</param>
+    public static async Task<AppProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, params string[] settings)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-proc-" + Guid.NewGuid().ToString("N")[..12]);
         var (portalPort, estPort, publicPort) = (Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort());
@@ -53,11 +57,15 @@ internal sealed class AppProcess : IAsyncDisposable
         };
         foreach (var argument in (string[])[EstPortalCli.AppPath, $"--EstPortal:DataDirectory={dataDirectory}",
                      $"--Kestrel:Endpoints:Portal:Url=https://127.0.0.1:{portalPort}", $"--Kestrel:Endpoints:Est:Url=https://127.0.0.1:{estPort}",
-                     $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{publicPort}", .. settings])
+                     $"--Kestrel:Endpoints:Public:Url=http://127.0.0.1:{publicPort}",
+                     // Tests start many servers; the warm-up (ADR 0028) has tests of its own, which turn it on here.
+                     "--EstPortal:Warmup:Seconds=0", .. settings])
             start.ArgumentList.Add(argument);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("EstPortal__DataDirectory");
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
 
         var app = new AppProcess(new Process { StartInfo = start }, dataDirectory, portalPort, estPort, publicPort);
         app._process.OutputDataReceived += (_, e) => app.Append(e.Data);

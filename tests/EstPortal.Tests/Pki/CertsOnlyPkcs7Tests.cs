@@ -52,6 +52,30 @@ public sealed class CertsOnlyPkcs7Tests : IDisposable
     }
 
     [RequiresToolFact("openssl")]
+    public async Task DecodeDer_WhatOpenSslWrites_GivesBackEveryCertificate()
+    {
+        // openssl crl2pkcs7 writes the certs-only message a third-party EST server would answer with.
+        using var workspace = new ToolWorkspace();
+        var pem = workspace.Write("chain.pem", _device.ExportCertificatePem() + "\n" + _ca.Certificate.ExportCertificatePem() + "\n");
+        var result = await ExternalTool.RunAsync("openssl", ["crl2pkcs7", "-nocrl", "-certfile", pem, "-outform", "DER", "-out", workspace.PathOf("chain.p7")],
+            null, TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.Stderr);
+
+        var certificates = CertsOnlyPkcs7.DecodeDer(File.ReadAllBytes(workspace.PathOf("chain.p7")));
+
+        Assert.Equal(new[] { _device.Thumbprint, _ca.Certificate.Thumbprint }.Order(),
+            certificates.Select(c => X509CertificateLoader.LoadCertificate(c).Thumbprint).Order());
+    }
+
+    [Fact]
+    public void DecodeDer_OfEncode_RoundTrips_AndSomethingElseIsRefused()
+    {
+        Assert.Equal(2, CertsOnlyPkcs7.DecodeDer(CertsOnlyPkcs7.Encode([_device, _ca.Certificate])).Count);
+        Assert.Empty(CertsOnlyPkcs7.DecodeDer(CertsOnlyPkcs7.Encode([])));
+        Assert.Throws<System.Formats.Asn1.AsnContentException>(() => CertsOnlyPkcs7.DecodeDer(_device.RawData));
+    }
+
+    [RequiresToolFact("openssl")]
     public async Task Encode_TwoCertificates_OpenSslPrintsBoth()
     {
         var der = CertsOnlyPkcs7.Encode([_device, _ca.Certificate]);

@@ -46,6 +46,8 @@ public sealed class EstPortalHost : IAsyncLifetime, IDisposable, IAsyncDisposabl
             web.UseSetting("Kestrel:Endpoints:Public:Url", PublicUrl);
             // Tests send bursts from one address; rate limiting is tested with its own settings.
             web.UseSetting("EstPortal:RateLimiting:Enabled", "false");
+            // Every test class starts a host; the start-up warm-up (ADR 0028) has tests of its own (StartupWarmupTests).
+            web.UseSetting("EstPortal:Warmup:Seconds", "0");
             if (_provider == DatabaseProvider.Postgres)
             {
                 web.UseSetting("Database:Provider", "Postgres");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace EstPortal.Operations.Health;
 
 /// <summary>
-/// <c>/healthz</c> (the process answers; touches nothing) and <c>/readyz</c> (database and default CA signer usable)
+/// <c>/healthz</c> (the process answers; touches nothing) and <c>/readyz</c> (database and default CA signer usable, start-up warm-up over)
 /// for load balancers and orchestrators, on both endpoints, anonymous, never cached (the middleware sends
 /// <c>Cache-Control: no-store, no-cache</c>).
 /// </summary>
@@ -19,7 +19,8 @@ internal static class HealthEndpoints
 
     public static IHealthChecksBuilder AddReadinessChecks(this IHealthChecksBuilder checks) => checks
         .AddCheck<DatabaseReadinessCheck>(DatabaseReadinessCheck.Name, tags: [ReadyTag])
-        .AddCheck<CaSignerReadinessCheck>(CaSignerReadinessCheck.Name, tags: [ReadyTag]);
+        .AddCheck<CaSignerReadinessCheck>(CaSignerReadinessCheck.Name, tags: [ReadyTag])
+        .AddCheck<Warmup.WarmupReadinessCheck>(Warmup.WarmupReadinessCheck.Name, tags: [ReadyTag]);
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
