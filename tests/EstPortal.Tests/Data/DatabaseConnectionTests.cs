@@ -27,6 +27,8 @@ public sealed class DatabaseConnectionTests
         Assert.Equal(DatabaseProvider.Postgres, database.Provider);
         Assert.False(database.MigrateAtStartup);
         Assert.Contains($"Maximum Pool Size={DatabaseConnection.DefaultPostgresPoolSize}", database.ConnectionString);
+        Assert.Contains($"Max Auto Prepare={DatabaseConnection.DefaultPostgresAutoPrepared}", database.ConnectionString);
+        Assert.Contains("No Reset On Close=True", database.ConnectionString);
 
         var migrating = From(("Database:Provider", "postgres"), ("Database:MigrateAtStartup", "true"), ("ConnectionStrings:EstPortal", "Host=db"));
         Assert.True(migrating.MigrateAtStartup);
@@ -39,6 +41,16 @@ public sealed class DatabaseConnectionTests
     {
         var database = From(("Database:Provider", "Postgres"), ("ConnectionStrings:EstPortal", $"Host=db;{poolSetting}"));
         Assert.Contains("Maximum Pool Size=5", database.ConnectionString);
+    }
+
+    [Theory]
+    [InlineData("Max Auto Prepare=0;No Reset On Close=false", "Max Auto Prepare=0")]
+    [InlineData("MaxAutoPrepare=5;NoResetOnClose=false", "Max Auto Prepare=5")]
+    public void Postgres_StatementSettingsTheOperatorChose_AreKept(string written, string expectedPrepare)
+    {
+        var database = From(("Database:Provider", "Postgres"), ("ConnectionStrings:EstPortal", $"Host=db;{written}"));
+        Assert.Contains(expectedPrepare, database.ConnectionString);
+        Assert.DoesNotContain("No Reset On Close=True", database.ConnectionString);
     }
 
     [Fact]
