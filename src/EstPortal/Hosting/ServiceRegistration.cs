@@ -25,6 +25,9 @@ namespace EstPortal.Hosting;
 
 internal static class ServiceRegistration
 {
+    /// <summary>ASP.NET Core's switch for the static-asset runtime handler (on by default when run from a build).</summary>
+    private const string ReloadStaticAssetsAtRuntime = "ReloadStaticAssetsAtRuntime";
+
     public static void AddEstPortal(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -64,6 +67,11 @@ internal static class ServiceRegistration
         KestrelEndpoints.Configure(builder);
         // Serves MudBlazor's and Blazor's assets from the build output in any environment (a no-op once published).
         builder.WebHost.UseStaticWebAssets();
+        // Run from the build output (`dotnet run`, the bench), MapStaticAssets also watches for edited files: a
+        // catch-all route whose constraint looks for the request's path on disk, an lstat per request — EST included
+        // — that took ~5 % of the server's CPU under load (bench/est-load-profile.md). A developer's concern only.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration[ReloadStaticAssetsAtRuntime] is null)
+            builder.Configuration.AddInMemoryCollection([new(ReloadStaticAssetsAtRuntime, "false")]);
     }
 
     private static void AddIdentity(IServiceCollection services)
