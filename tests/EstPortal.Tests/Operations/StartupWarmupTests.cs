@@ -11,7 +11,10 @@ namespace EstPortal.Tests.Operations;
 /// The start-up warm-up (ADR 0028) as an orchestrator and an operator see it: <c>/readyz</c> says "not ready" until the
 /// enrollment path has run through a throw-away instance, and afterwards the real instance holds nothing of it — no
 /// device, certificate, audit event, metric or temporary file.
+/// Not alongside other test classes: a meter listener picks meters by name across the process, so their hosts'
+/// enrollments would show in this host's /metrics too (which is why the throw-away instance renames its meters).
 /// </summary>
+[Collection(AppProcessCollection.Name)]
 public sealed partial class StartupWarmupTests
 {
     [Fact]
