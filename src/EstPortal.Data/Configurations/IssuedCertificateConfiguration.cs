@@ -10,7 +10,8 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
     {
         // Serials are random; the unique index is what guarantees no two certificates share one.
         builder.HasIndex(c => c.SerialNumber).IsUnique();
-        builder.HasIndex(c => c.Sha256Thumbprint).IsUnique();
+        // No index on Sha256Thumbprint: the client-certificate lookup goes by serial, and every index on a random value
+        // costs a random page written per certificate on a large database (ADR 0029).
         builder.HasIndex(c => c.DeviceId);
         // Lists at fleet scale: newest first, expiring soon, by subject prefix. A subject search is paged in
         // (Subject, SerialNumber) order — the serial is unique, so it orders certificates of one subject — and this

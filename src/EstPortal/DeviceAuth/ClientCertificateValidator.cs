@@ -6,17 +6,20 @@ using Microsoft.EntityFrameworkCore;
 namespace EstPortal.DeviceAuth;
 
 /// <summary>
-/// A TLS client certificate authenticates a device when it is byte-for-byte one we issued (found by its SHA-256
-/// thumbprint), unrevoked, within its validity, and its device is enabled. The handshake proved key possession.
+/// A TLS client certificate authenticates a device when it is byte-for-byte one we issued (found by its serial number,
+/// which is unique, and then its SHA-256 thumbprint), unrevoked, within its validity, and its device is enabled. The
+/// handshake proved key possession. No index on the thumbprint: one more random page per issued certificate would be
+/// written for a lookup the serial's index already answers (ADR 0029).
 /// </summary>
 public sealed class ClientCertificateValidator(IDbContextFactory<EstPortalDbContext> contexts, TimeProvider time)
 {
     public async Task<DeviceAuthResult> ValidateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         var thumbprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
+        var serial = certificate.SerialNumber;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var issued = await db.IssuedCertificates.AsNoTracking()
-            .Where(c => c.Sha256Thumbprint == thumbprint)
+            .Where(c => c.SerialNumber == serial && c.Sha256Thumbprint == thumbprint)
             .Select(c => new
             {
                 c.Id, c.SerialNumber, c.NotBefore, c.NotAfter, c.RevokedAt, c.DeviceId, c.ProfileId,

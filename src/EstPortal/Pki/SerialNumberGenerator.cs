@@ -1,30 +1,38 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace EstPortal.Pki;
 
 /// <summary>
-/// Random certificate serial numbers. RFC 5280 §4.1.2.2 requires a positive integer of at most 20 octets; the
-/// CA/Browser Forum baseline asks for at least 64 random bits. We use 128 bits so collisions are not a concern and
-/// serials cannot be predicted; the database's unique index is the final guard.
+/// Certificate serial numbers: 16 octets, the first six the issuing time in milliseconds since the Unix epoch, the
+/// other ten (80 bits) random. RFC 5280 §4.1.2.2 requires a positive integer of at most 20 octets; the CA/Browser
+/// Forum baseline asks for non-sequential serials with at least 64 bits from a CSPRNG, so serials cannot be predicted;
+/// the database's unique index is the final guard. The time prefix makes serials, stored as fixed-length hex, sort in
+/// issuing order: each new certificate lands at the end of the serial indexes instead of on a random page of them,
+/// which is what keeps enrollment as fast on a database of millions of certificates as on an empty one (ADR 0029).
 /// </summary>
-public sealed class SerialNumberGenerator
+public sealed class SerialNumberGenerator(TimeProvider time)
 {
     /// <summary>Length of every serial this generator produces, in octets.</summary>
     public const int SerialLength = 16;
 
+    /// <summary>Octets of the time prefix: 48 bits of milliseconds last until the year 10889.</summary>
+    public const int TimeLength = 6;
+
     public byte[] Next()
     {
         var serial = new byte[SerialLength];
-        do
+        var milliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (milliseconds < 1L << 40 || milliseconds >= 1L << 47)
         {
-            RandomNumberGenerator.Fill(serial);
-
-            // Clear the sign bit so the DER INTEGER is positive without a 0x00 pad octet.
-            serial[0] &= 0x7F;
+            // Before 2004 the first octet would be zero (dropped by minimal DER, changing the length); from the year
+            // 6429 the sign bit. A clock that far off is a broken clock, not a date to issue at.
+            throw new InvalidOperationException($"the clock reads {time.GetUtcNow():O}, outside the range a serial number can encode");
         }
-        // A zero first octet would be dropped by minimal DER encoding and change the serial's length (1 in 128 draws).
-        while (serial[0] == 0);
-
+        Span<byte> prefix = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64BigEndian(prefix, milliseconds);
+        prefix[(sizeof(long) - TimeLength)..].CopyTo(serial);
+        RandomNumberGenerator.Fill(serial.AsSpan(TimeLength));
         return serial;
     }
 

@@ -9,7 +9,7 @@ namespace EstPortal.Tests.CaKeys;
 public class SoftwareCaSignerTests
 {
     private readonly CaKeyProtector _protector = TestPki.Protector;
-    private readonly RootCaFactory _factory = new(TestPki.Clock(), new SerialNumberGenerator());
+    private readonly RootCaFactory _factory = new(TestPki.Clock(), new SerialNumberGenerator(TimeProvider.System));
 
     [Theory]
     [InlineData(CaKeyAlgorithm.EcP256, "SHA256")]

@@ -179,6 +179,26 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
     }
 
     [Fact]
+    public async Task SimpleReenroll_WithACertificateCopyingAnIssuedOnesSerialAndNames_Returns403()
+    {
+        // The lookup goes by serial (ADR 0029); only the byte-for-byte certificate we issued authenticates, not another
+        // one carrying its serial, subject and issuer name under the holder's own signature.
+        var (_, issued) = await EnrollNewDeviceAsync("copied-serial-device");
+        using var attackerKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var copyRequest = new CertificateRequest(issued.SubjectName, attackerKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var copy = copyRequest.Create(issued.IssuerName, X509SignatureGenerator.CreateForECDsa(attackerKey),
+            issued.NotBefore, issued.NotAfter, issued.SerialNumberBytes.Span);
+        Assert.Equal(issued.SerialNumber, copy.SerialNumber);
+        using var withKey = copy.CopyWithPrivateKey(attackerKey);
+        using var client = host.CreateEstClient(X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null));
+
+        using var response = await PostAsync(client, "simplereenroll", TestCsr.Create("CN=copied-serial-device").Base64, auth: null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("not issued by this server", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task SimpleReenroll_WithRevokedCertificate_Returns403()
     {
         var (csr, current) = await EnrollNewDeviceAsync("revoked-device");

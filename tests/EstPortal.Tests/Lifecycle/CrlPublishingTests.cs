@@ -176,7 +176,7 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
             // 2,500 revoked (listed), 100 good and 100 revoked but expired long ago (RFC 5280 §5.1.2.6: may leave the CRL).
             for (var i = 0; i < 2700; i++)
             {
-                var serial = Convert.ToHexString(new SerialNumberGenerator().Next());
+                var serial = Convert.ToHexString(new SerialNumberGenerator(TimeProvider.System).Next());
                 var revoked = i < 2500 || i >= 2600;
                 var expiredLongAgo = i >= 2600;
                 var at = now.AddMinutes(-i).AddMilliseconds(i);

@@ -23,7 +23,7 @@ public sealed class CertificateIssuerRevocationPointersTests : IDisposable
     public CertificateIssuerRevocationPointersTests()
     {
         _ca = TestPki.CreateCa(_clock);
-        _issuer = new CertificateIssuer(_clock, new SerialNumberGenerator());
+        _issuer = new CertificateIssuer(_clock, new SerialNumberGenerator(TimeProvider.System));
     }
 
     public void Dispose()

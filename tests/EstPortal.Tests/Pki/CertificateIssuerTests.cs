@@ -19,7 +19,7 @@ public sealed class CertificateIssuerTests : IDisposable
     public CertificateIssuerTests()
     {
         _ca = TestPki.CreateCa(_clock);
-        _issuer = new CertificateIssuer(_clock, new SerialNumberGenerator());
+        _issuer = new CertificateIssuer(_clock, new SerialNumberGenerator(TimeProvider.System));
     }
 
     public void Dispose() => _ca.Dispose();
@@ -318,7 +318,7 @@ public sealed class CertificateIssuerTests : IDisposable
     {
         // openssl checks validity against the real clock, so issue at the real now.
         using var ca = TestPki.CreateCa(TimeProvider.System);
-        var issuer = new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator());
+        var issuer = new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator(TimeProvider.System));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var cert = issuer.Issue(ca, Request(TestPki.Csr(key), TimeSpan.FromDays(30))).Certificate;
         var caFile = Path.GetTempFileName();

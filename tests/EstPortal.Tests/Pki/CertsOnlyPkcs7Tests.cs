@@ -16,7 +16,7 @@ public sealed class CertsOnlyPkcs7Tests : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = TestPki.Csr(key, "CN=pkcs7-device");
-        _device = new CertificateIssuer(TestPki.Clock(), new SerialNumberGenerator())
+        _device = new CertificateIssuer(TestPki.Clock(), new SerialNumberGenerator(TimeProvider.System))
             .Issue(_ca, new IssuanceRequest(csr, csr.SubjectName, null, TimeSpan.FromDays(1), CertificatePurpose.ClientAuth))
             .Certificate;
     }

@@ -10,7 +10,7 @@ namespace EstPortal.Tests.Pki;
 public sealed class CrlBuilderOpenSslTests : IDisposable
 {
     private readonly SoftwareCaSigner _ca = TestPki.CreateCa(TimeProvider.System);
-    private readonly CertificateIssuer _issuer = new(TimeProvider.System, new SerialNumberGenerator());
+    private readonly CertificateIssuer _issuer = new(TimeProvider.System, new SerialNumberGenerator(TimeProvider.System));
     private readonly OpenSslScratch _dir = new();
 
     public void Dispose()
@@ -22,9 +22,9 @@ public sealed class CrlBuilderOpenSslTests : IDisposable
     [RequiresToolFact("openssl")]
     public async Task Crl_OpenSslVerifiesSignatureAndShowsSerialsReasonsAndNumber()
     {
-        var keyCompromised = new SerialNumberGenerator().Next();
-        var held = new SerialNumberGenerator().Next();
-        var unspecified = new SerialNumberGenerator().Next();
+        var keyCompromised = new SerialNumberGenerator(TimeProvider.System).Next();
+        var held = new SerialNumberGenerator(TimeProvider.System).Next();
+        var unspecified = new SerialNumberGenerator(TimeProvider.System).Next();
         var now = DateTimeOffset.UtcNow;
         _dir.WritePem("ca.pem", _ca.Certificate);
         _dir.WriteBytes("crl.der", new CrlBuilder().Build(_ca, 1234, now, now.AddDays(1),
@@ -55,7 +55,7 @@ public sealed class CrlBuilderOpenSslTests : IDisposable
         var now = DateTimeOffset.UtcNow;
         RevocationReason[] reasons = [RevocationReason.KeyCompromise, RevocationReason.Superseded, RevocationReason.CessationOfOperation, RevocationReason.Unspecified];
         var entries = Enumerable.Range(0, 3000)
-            .Select(i => new RevokedEntry(new SerialNumberGenerator().Next(), now.AddSeconds(-i * 61), reasons[i % reasons.Length]))
+            .Select(i => new RevokedEntry(new SerialNumberGenerator(TimeProvider.System).Next(), now.AddSeconds(-i * 61), reasons[i % reasons.Length]))
             .ToList();
         _dir.WritePem("ca.pem", _ca.Certificate);
         var der = new CrlBuilder().Build(_ca, 7, now, now.AddDays(1), entries);

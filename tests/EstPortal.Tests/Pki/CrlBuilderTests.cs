@@ -46,9 +46,9 @@ public sealed class CrlBuilderTests : IDisposable
     [Fact]
     public void Build_Entries_CarrySerialTimeAndReasonCode_ExceptUnspecified()
     {
-        var keyCompromised = new SerialNumberGenerator().Next();
-        var superseded = new SerialNumberGenerator().Next();
-        var noReason = new SerialNumberGenerator().Next();
+        var keyCompromised = new SerialNumberGenerator(TimeProvider.System).Next();
+        var superseded = new SerialNumberGenerator(TimeProvider.System).Next();
+        var noReason = new SerialNumberGenerator(TimeProvider.System).Next();
         var revokedAt = ThisUpdate.AddHours(-3).AddMilliseconds(400);
 
         var crl = Parse(_builder.Build(_ca, 1, ThisUpdate, NextUpdate,
@@ -79,7 +79,7 @@ public sealed class CrlBuilderTests : IDisposable
         var entries = new List<RevokedEntry>();
         for (var i = 0; i < 40; i++)
         {
-            var serial = new SerialNumberGenerator().Next();
+            var serial = new SerialNumberGenerator(TimeProvider.System).Next();
             if (i % 5 == 0)
                 serial = [0x00, (byte)(0x80 | i), .. serial[..8]];
             // 0–9: the platform's builder refuses aACompromise (10), which RFC 5280 defines and CrlWriter writes.
@@ -105,7 +105,7 @@ public sealed class CrlBuilderTests : IDisposable
     {
         // RFC 5280 §5.3.1 defines aACompromise (10) and an operator may revoke with it; the platform's builder, used
         // before CrlWriter, refused it and so failed the whole CRL.
-        var serial = new SerialNumberGenerator().Next();
+        var serial = new SerialNumberGenerator(TimeProvider.System).Next();
 
         var crl = Parse(_builder.Build(_ca, 1, ThisUpdate, NextUpdate, [new RevokedEntry(serial, ThisUpdate, RevocationReason.AACompromise)]));
 
@@ -115,7 +115,7 @@ public sealed class CrlBuilderTests : IDisposable
     [Fact]
     public void Build_RemoveFromCrl_IsRefusedInACompleteCrl()
     {
-        var entry = new RevokedEntry(new SerialNumberGenerator().Next(), ThisUpdate, RevocationReason.RemoveFromCrl);
+        var entry = new RevokedEntry(new SerialNumberGenerator(TimeProvider.System).Next(), ThisUpdate, RevocationReason.RemoveFromCrl);
 
         var ex = Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, NextUpdate, [entry]));
         Assert.Contains("delta", ex.Message);
@@ -124,7 +124,7 @@ public sealed class CrlBuilderTests : IDisposable
     [Fact]
     public void Build_SameSerialTwice_IsRefused()
     {
-        var serial = new SerialNumberGenerator().Next();
+        var serial = new SerialNumberGenerator(TimeProvider.System).Next();
 
         Assert.Throws<ArgumentException>(() => _builder.Build(_ca, 1, ThisUpdate, NextUpdate,
         [

@@ -201,7 +201,7 @@ public sealed class OcspResponderOpenSslTests : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = TestPki.Csr(key, subject);
-        return new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator())
+        return new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator(TimeProvider.System))
             .Issue(ca, new IssuanceRequest(csr, csr.SubjectName, null, TimeSpan.FromDays(30))).Certificate;
     }
 

@@ -20,7 +20,7 @@ public sealed class OcspResponderTests : IDisposable
     private readonly FakeTimeProvider _clock = TestPki.Clock();
     private readonly SoftwareCaSigner _ca;
     private readonly OcspResponder _responder;
-    private readonly byte[] _serial = new SerialNumberGenerator().Next();
+    private readonly byte[] _serial = new SerialNumberGenerator(TimeProvider.System).Next();
     private readonly List<CertificateIdentifier> _lookups = [];
 
     public OcspResponderTests()
@@ -143,7 +143,7 @@ public sealed class OcspResponderTests : IDisposable
     public void Respond_MixedIssuers_OursAnsweredForeignUnknown()
     {
         using var foreign = TestPki.CreateCa(_clock, subject: "CN=Someone Else's CA");
-        var foreignSerial = new SerialNumberGenerator().Next();
+        var foreignSerial = new SerialNumberGenerator(TimeProvider.System).Next();
 
         var result = _responder.Respond(
             Build([CertId(foreign.Certificate, foreignSerial), CertId(_ca.Certificate, _serial)]),

@@ -13,7 +13,7 @@ public class RootCaFactoryTests
     public void CreateRoot_EachAlgorithm_IsSelfSignedCaThatVerifies(CaKeyAlgorithm algorithm, string signatureOid)
     {
         var clock = TestPki.Clock();
-        var factory = new RootCaFactory(clock, new SerialNumberGenerator());
+        var factory = new RootCaFactory(clock, new SerialNumberGenerator(TimeProvider.System));
 
         using var key = TestPki.NewSoftwareKey(algorithm);
         using var root = factory.CreateRoot(RootCaFactory.DefaultSubject, key, RootCaFactory.DefaultValidity);
@@ -47,7 +47,7 @@ public class RootCaFactoryTests
     {
         var clock = TestPki.Clock();
         using var key = TestPki.NewSoftwareKey();
-        using var created = new RootCaFactory(clock, new SerialNumberGenerator())
+        using var created = new RootCaFactory(clock, new SerialNumberGenerator(TimeProvider.System))
             .CreateRoot("CN=Validity CA", key, TimeSpan.FromDays(365));
 
         Assert.Equal(TestPki.Now.AddMinutes(-5), new DateTimeOffset(created.NotBefore.ToUniversalTime()));
@@ -59,7 +59,7 @@ public class RootCaFactoryTests
     public void CreateRoot_PrivateKey_MatchesCertificate()
     {
         using var newKey = TestPki.NewSoftwareKey(CaKeyAlgorithm.EcP384);
-        using var created = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator())
+        using var created = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator(TimeProvider.System))
             .CreateRoot("CN=Key CA", newKey, TimeSpan.FromDays(30));
 
         using var key = ECDsa.Create();
@@ -73,7 +73,7 @@ public class RootCaFactoryTests
     [Fact]
     public void CreateRoot_EmptySubject_Throws()
     {
-        var factory = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator());
+        var factory = new RootCaFactory(TestPki.Clock(), new SerialNumberGenerator(TimeProvider.System));
 
         using var key = TestPki.NewSoftwareKey();
         Assert.Throws<ArgumentException>(() => factory.CreateRoot(" ", key, TimeSpan.FromDays(1)));

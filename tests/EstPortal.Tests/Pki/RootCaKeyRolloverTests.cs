@@ -21,7 +21,7 @@ public sealed class RootCaKeyRolloverTests : IDisposable
         _oldCa = TestPki.CreateCa(_clock, CaKeyAlgorithm.EcP256, TimeSpan.FromDays(3 * 365), RootName);
         _clock.Advance(TimeSpan.FromDays(2 * 365));
         _newCa = TestPki.CreateCa(_clock, CaKeyAlgorithm.EcP384, TimeSpan.FromDays(10 * 365), RootName);
-        _links = new RootCaKeyRollover(_clock, new SerialNumberGenerator()).CreateLinks(_oldCa, _newCa);
+        _links = new RootCaKeyRollover(_clock, new SerialNumberGenerator(TimeProvider.System)).CreateLinks(_oldCa, _newCa);
     }
 
     public void Dispose()
@@ -105,7 +105,7 @@ public sealed class RootCaKeyRolloverTests : IDisposable
         using var other = TestPki.CreateCa(_clock, subject: "CN=Another Root");
 
         Assert.Throws<ArgumentException>(
-            () => new RootCaKeyRollover(_clock, new SerialNumberGenerator()).CreateLinks(_oldCa, other));
+            () => new RootCaKeyRollover(_clock, new SerialNumberGenerator(TimeProvider.System)).CreateLinks(_oldCa, other));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class RootCaKeyRolloverTests : IDisposable
         _clock.Advance(TimeSpan.FromDays(2 * 365));
 
         Assert.Throws<IssuanceRefusedException>(
-            () => new RootCaKeyRollover(_clock, new SerialNumberGenerator()).CreateLinks(_oldCa, _newCa));
+            () => new RootCaKeyRollover(_clock, new SerialNumberGenerator(TimeProvider.System)).CreateLinks(_oldCa, _newCa));
     }
 
     [RequiresToolFact("openssl")]
@@ -152,7 +152,7 @@ public sealed class RootCaKeyRolloverTests : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var csr = TestPki.Csr(key, "CN=rollover-device");
-        return new CertificateIssuer(_clock, new SerialNumberGenerator())
+        return new CertificateIssuer(_clock, new SerialNumberGenerator(TimeProvider.System))
             .Issue(ca, new IssuanceRequest(csr, csr.SubjectName, null, TimeSpan.FromDays(30)))
             .Certificate;
     }

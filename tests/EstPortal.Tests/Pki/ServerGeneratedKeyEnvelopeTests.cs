@@ -161,7 +161,7 @@ public sealed class ServerGeneratedKeyEnvelopeTests : IDisposable
     private X509Certificate2 IssueTo(AsymmetricAlgorithm key)
     {
         var csr = TestPki.Csr(key, "CN=keygen-recipient");
-        return new CertificateIssuer(TestPki.Clock(), new SerialNumberGenerator())
+        return new CertificateIssuer(TestPki.Clock(), new SerialNumberGenerator(TimeProvider.System))
             .Issue(_ca, new IssuanceRequest(csr, csr.SubjectName, null, TimeSpan.FromDays(30)))
             .Certificate;
     }

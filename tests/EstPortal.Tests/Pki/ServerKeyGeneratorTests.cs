@@ -111,7 +111,7 @@ public sealed class ServerKeyGeneratorTests
         using var generated = new ServerKeyGenerator(pool).Generate(ServerKeyType.EcP384);
 
         var request = ServerGeneratedKeyRequest.Create(clientCsr, generated);
-        using var issued = new CertificateIssuer(clock, new SerialNumberGenerator()).Issue(ca, new IssuanceRequest(
+        using var issued = new CertificateIssuer(clock, new SerialNumberGenerator(TimeProvider.System)).Issue(ca, new IssuanceRequest(
             request, request.SubjectName, request.CertificateExtensions.ToList(), TimeSpan.FromDays(30))).Certificate;
 
         Assert.Equal(generated.PublicKey.ExportSubjectPublicKeyInfo(), issued.PublicKey.ExportSubjectPublicKeyInfo());

@@ -29,7 +29,7 @@ internal static class TestPki
         string subject = "CN=Test Root CA")
     {
         using var key = NewSoftwareKey(algorithm);
-        using var certificate = new RootCaFactory(time, new SerialNumberGenerator())
+        using var certificate = new RootCaFactory(time, new SerialNumberGenerator(TimeProvider.System))
             .CreateRoot(subject, key, validity ?? RootCaFactory.DefaultValidity);
         return new SoftwareCaSigner(Guid.NewGuid(), certificate.RawData, key.Location.ProtectedPrivateKey, Protector);
     }

@@ -18,7 +18,7 @@ public sealed class TlsServerCertificateFactoryTests : IDisposable
     public TlsServerCertificateFactoryTests()
     {
         _ca = TestPki.CreateCa(_clock);
-        _factory = new TlsServerCertificateFactory(new CertificateIssuer(_clock, new SerialNumberGenerator()));
+        _factory = new TlsServerCertificateFactory(new CertificateIssuer(_clock, new SerialNumberGenerator(TimeProvider.System)));
     }
 
     public void Dispose() => _ca.Dispose();
@@ -90,7 +90,7 @@ public sealed class TlsServerCertificateFactoryTests : IDisposable
     {
         // The real clock: SslStream validates against the current time, so issue at the real now.
         using var ca = TestPki.CreateCa(TimeProvider.System);
-        var factory = new TlsServerCertificateFactory(new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator()));
+        var factory = new TlsServerCertificateFactory(new CertificateIssuer(TimeProvider.System, new SerialNumberGenerator(TimeProvider.System)));
         using var serverCert = factory.Create(ca, ["localhost"]);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -616,9 +616,6 @@ namespace EstPortal.Data.Migrations.Postgres
                     b.HasIndex("SerialNumber")
                         .IsUnique();
 
-                    b.HasIndex("Sha256Thumbprint")
-                        .IsUnique();
-
                     b.HasIndex("CertificateAuthorityId", "RevokedAt");
 
                     b.HasIndex("Subject", "SerialNumber");

@@ -596,9 +596,6 @@ namespace EstPortal.Data.Migrations.Sqlite
                     b.HasIndex("SerialNumber")
                         .IsUnique();
 
-                    b.HasIndex("Sha256Thumbprint")
-                        .IsUnique();
-
                     b.HasIndex("CertificateAuthorityId", "RevokedAt");
 
                     b.HasIndex("Subject", "SerialNumber");
