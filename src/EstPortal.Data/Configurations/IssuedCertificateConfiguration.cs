@@ -8,7 +8,8 @@ internal sealed class IssuedCertificateConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<IssuedCertificate> builder)
     {
-        // Serials are random; the unique index is what guarantees no two certificates share one.
+        // Serials carry 80 random bits behind their time prefix (ADR 0029); the unique index is what guarantees no two
+        // certificates share one.
         builder.HasIndex(c => c.SerialNumber).IsUnique();
         // No index on Sha256Thumbprint: the client-certificate lookup goes by serial, and every index on a random value
         // costs a random page written per certificate on a large database (ADR 0029).

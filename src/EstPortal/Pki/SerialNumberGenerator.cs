@@ -22,12 +22,13 @@ public sealed class SerialNumberGenerator(TimeProvider time)
     public byte[] Next()
     {
         var serial = new byte[SerialLength];
-        var milliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow();
+        var milliseconds = now.ToUnixTimeMilliseconds();
         if (milliseconds < 1L << 40 || milliseconds >= 1L << 47)
         {
             // Before 2004 the first octet would be zero (dropped by minimal DER, changing the length); from the year
             // 6429 the sign bit. A clock that far off is a broken clock, not a date to issue at.
-            throw new InvalidOperationException($"the clock reads {time.GetUtcNow():O}, outside the range a serial number can encode");
+            throw new InvalidOperationException($"the clock reads {now:O}, outside the range a serial number can encode");
         }
         Span<byte> prefix = stackalloc byte[sizeof(long)];
         BinaryPrimitives.WriteInt64BigEndian(prefix, milliseconds);
