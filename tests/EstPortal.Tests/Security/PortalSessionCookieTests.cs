@@ -8,8 +8,9 @@ namespace EstPortal.Tests.Security;
 
 /// <summary>
 /// The sign-in cookie is checked against the operator's security stamp on every request, but only sign-in and the
-/// pages that change the stamp issue it: a slow answer to an earlier request can no longer overwrite the fresh cookie
-/// a stamp change just issued (seen as "signed out right after turning TOTP on" in the browser tests).
+/// pages that change the stamp write it — a failed check refuses the request without deleting the cookie: a slow
+/// answer to an earlier request can no longer overwrite or delete the fresh cookie a stamp change just issued (seen as
+/// "signed out right after turning TOTP on" in the browser tests).
 /// </summary>
 public sealed class PortalSessionCookieTests(EstPortalHost host) : IClassFixture<EstPortalHost>
 {
@@ -49,6 +50,35 @@ public sealed class PortalSessionCookieTests(EstPortalHost host) : IClassFixture
         // … whose answer the browser receives only now: whatever cookie it carried is applied last.
         foreach (var cookie in lateAnswer)
             cookies.SetCookies(new Uri(host.PortalUrl), cookie);
+
+        using var next = await client.GetAsync("/devices");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARequestSentBeforeTotpWasTurnedOn_CheckedAfter_IsRefusedWithoutDeletingTheFreshCookie()
+    {
+        var op = await host.AddOperatorAsync("cookie-stale@example.com", OperatorRoles.Operator);
+        var cookies = new CookieContainer();
+        using var client = PortalSignIn.NewClient(host, cookies: cookies);
+        await PortalSignIn.SignInAsync(client, op.Email, op.Password);
+        // The cookie a request the browser sent before the stamp changed carries (a page's script, the circuit's
+        // negotiation) …
+        var earlierCookies = new CookieContainer();
+        earlierCookies.Add(cookies.GetAllCookies());
+
+        await PortalTwoFactor.EnableAsync(client);
+
+        // … reaching the server's check only now: refused, and its answer leaves the browser's cookie alone — a
+        // deletion applied after the setup page's fresh cookie would sign the operator out.
+        var lateAnswerCookies = new List<string>();
+        using (var earlier = PortalSignIn.NewClient(host, lateAnswerCookies, earlierCookies))
+        using (var refused = await earlier.GetAsync("/devices"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.Contains("/Account/Login", refused.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain(lateAnswerCookies, c => c.StartsWith(SignInCookie, StringComparison.Ordinal));
 
         using var next = await client.GetAsync("/devices");
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);

@@ -6,15 +6,19 @@ using Microsoft.Extensions.Options;
 namespace EstPortal.Components.Account;
 
 /// <summary>
-/// Identity's security-stamp check, without re-issuing the sign-in cookie on every request that passes it.
+/// Identity's security-stamp check, without touching the browser's sign-in cookie in either outcome: a passed check
+/// does not re-issue it, a failed one refuses the request without deleting it.
 /// </summary>
 /// <remarks>
 /// The portal checks the stamp on every request (<see cref="SecurityStampValidatorOptions.ValidationInterval"/> is
-/// zero), and Identity answers each passed check with a fresh cookie built from the stamp it just read. A request still
-/// in flight when the stamp changes (turning TOTP on, a new password) then answers after the page that changed it and
-/// overwrites that page's fresh cookie with one carrying the old stamp: the operator's next click signs them out. The
-/// cookie's claims need no refreshing here — every change that would alter them (role, disabling) also changes the
-/// stamp, which signs the cookie out — and the cookie's own sliding expiration still renews it.
+/// zero). Identity's own validator answers each check with a cookie: a fresh one built from the stamp it just read when
+/// the check passes, a deletion when it fails. Either can undo a stamp change the operator just made (turning TOTP on,
+/// a new password), whose page answered with a fresh cookie: a request the browser sent before — a page's script, the
+/// circuit's negotiation — that the server checks or answers after it carries the old cookie, and its answer, applied
+/// last, overwrites or deletes the fresh one; the operator's next click signs them out (seen in the browser tests under
+/// load). So neither outcome writes the cookie. A refused cookie left in the browser opens nothing: its stamp never
+/// matches again and every request checks it. The cookie's claims need no refreshing — every change that would alter
+/// them (role, disabling) also changes the stamp — and the cookie's own sliding expiration still renews it.
 /// </remarks>
 internal sealed class PortalSecurityStampValidator(
     IOptions<SecurityStampValidatorOptions> options,
@@ -22,5 +26,17 @@ internal sealed class PortalSecurityStampValidator(
     ILoggerFactory logger)
     : SecurityStampValidator<Operator>(options, signInManager, logger)
 {
-    protected override Task SecurityStampVerified(Operator user, CookieValidatePrincipalContext context) => Task.CompletedTask;
+    public override async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var issued = context.Properties.IssuedUtc;
+        if (issued is not null && TimeProvider.GetUtcNow() - issued.Value <= Options.ValidationInterval)
+        {
+            return;
+        }
+
+        if (await VerifySecurityStamp(context.Principal) is null)
+        {
+            context.RejectPrincipal();
+        }
+    }
 }
