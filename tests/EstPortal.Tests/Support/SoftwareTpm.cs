@@ -72,13 +72,19 @@ public sealed class SoftwareTpm : IAsyncDisposable
     /// <summary>A tool run against this TPM (tpm2_*, openssl with the tpm2 provider, pki with the tpm plugin); exit 0 asserted.</summary>
     public async Task<ToolResult> RunAsync(string tool, IEnumerable<string> arguments, string workingDirectory, Dictionary<string, string?>? extra = null)
     {
+        var list = arguments.ToList();
+        var result = await TryRunAsync(tool, list, workingDirectory, extra);
+        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', list)} exited {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
+        return result;
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, whatever the exit code.</summary>
+    public Task<ToolResult> TryRunAsync(string tool, IReadOnlyList<string> arguments, string workingDirectory, Dictionary<string, string?>? extra = null)
+    {
         var environment = Environment;
         foreach (var (name, value) in extra ?? [])
             environment[name] = value;
-        var list = arguments.ToList();
-        var result = await ExternalTool.RunAsync(tool, list, environment, workingDirectory, null, Timeout);
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', list)} exited {result.ExitCode}\n{result.Stdout}\n{result.Stderr}");
-        return result;
+        return ExternalTool.RunAsync(tool, arguments, environment, workingDirectory, null, Timeout);
     }
 
     /// <summary>
