@@ -14,6 +14,7 @@ namespace EstPortal.Bench.Load;
 internal static class CrlRun
 {
     private const int Rounds = 3;
+    private const int ParallelFetches = 32;
 
     public static async Task RunAsync(AppUnderTest server, BenchOptions options)
     {
@@ -41,10 +42,20 @@ internal static class CrlRun
         var again = await FetchAsync(client, path);
         Console.WriteLine();
         Console.WriteLine($"== CRL served again (already published): {served.Elapsed.TotalMilliseconds:N0} ms, {again.Length / 1024.0:N0} KiB");
+
+        // Relying parties fetching at once after a publication: what serving costs in memory per concurrent request.
+        using var parallel = server.CreatePublicClients(ParallelFetches)[0];
+        var (_, parallelSeconds, before, peak) = await WatchingMemoryAsync(server,
+            () => Task.WhenAll(Enumerable.Range(0, ParallelFetches).Select(_ => FetchAsync(parallel, path))));
+        Console.WriteLine($"== CRL served to {ParallelFetches} clients at once: {parallelSeconds * 1000:N0} ms; server RSS {before / 1048576.0:N0} MB before, peak {peak / 1048576.0:N0} MB (+{(peak - before) / 1048576.0:N0} MB)");
         Console.WriteLine($"server peak RSS: {server.Sample().PeakRssMb:N0} MB");
     }
 
-    private static async Task<(byte[] Crl, double Seconds, long RssBefore, long RssPeak)> FetchWatchingMemoryAsync(AppUnderTest server, HttpClient client, string path)
+    private static Task<(byte[] Crl, double Seconds, long RssBefore, long RssPeak)> FetchWatchingMemoryAsync(AppUnderTest server, HttpClient client, string path) =>
+        WatchingMemoryAsync(server, () => FetchAsync(client, path));
+
+    /// <summary>Runs <paramref name="work"/> while sampling the server's resident memory every 5 ms.</summary>
+    private static async Task<(T Result, double Seconds, long RssBefore, long RssPeak)> WatchingMemoryAsync<T>(AppUnderTest server, Func<Task<T>> work)
     {
         var rssBefore = server.ResidentBytes();
         var peak = rssBefore;
@@ -58,11 +69,11 @@ internal static class CrlRun
             }
         });
         var stopwatch = Stopwatch.StartNew();
-        var crl = await FetchAsync(client, path);
+        var result = await work();
         var seconds = stopwatch.Elapsed.TotalSeconds;
         await done.CancelAsync();
         await watcher;
-        return (crl, seconds, rssBefore, Math.Max(peak, server.ResidentBytes()));
+        return (result, seconds, rssBefore, Math.Max(peak, server.ResidentBytes()));
     }
 
     private static async Task<byte[]> FetchAsync(HttpClient client, string path)

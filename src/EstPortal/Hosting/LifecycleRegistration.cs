@@ -22,6 +22,7 @@ internal static class LifecycleRegistration
         services.AddSingleton<RevocationUrls>();
         services.AddSingleton<CrlBuilder>();
         services.AddSingleton<CrlPublisher>();
+        services.AddSingleton<CrlContents>();
         services.AddSingleton<IRevocationListener>(sp => sp.GetRequiredService<CrlPublisher>());
         services.AddSingleton<CrlRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<CrlRefreshService>());

@@ -46,7 +46,7 @@ public sealed class CrlPublisher(
     }
 
     /// <summary>The CRL to serve for a CA: the latest one, or a new one when none is current.</summary>
-    public async Task<CertificateRevocationList> CurrentAsync(CertificateAuthority ca, CancellationToken cancellationToken)
+    public async Task<PublishedCrl> CurrentAsync(CertificateAuthority ca, CancellationToken cancellationToken)
     {
         var latest = await LatestAsync(ca.Id, cancellationToken);
         if (latest is not null && !await NeedsRefreshAsync(latest, cancellationToken))
@@ -67,19 +67,21 @@ public sealed class CrlPublisher(
     }
 
     /// <summary>Signs and stores a new CRL with the next CRL number of this CA.</summary>
-    public async Task<CertificateRevocationList> PublishAsync(CertificateAuthority ca, CancellationToken cancellationToken)
+    public async Task<PublishedCrl> PublishAsync(CertificateAuthority ca, CancellationToken cancellationToken)
     {
         var signer = cas.GetSigner(ca);
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var writer = builder.Begin(signer, now, now + Crl.Validity);
+            using var writer = builder.Begin(signer, now, now + Crl.Validity);
             await WriteRevokedEntriesAsync(db, writer, ca.Id, now, cancellationToken);
             // RFC 5280 §5.2.3: cRLNumber increases monotonically per CA. max+1 under the unique (CA, number) index is
             // correct with several instances on one database: of two racing inserts one fails and retries.
             var number = 1 + (await db.CertificateRevocationLists.Where(c => c.CertificateAuthorityId == ca.Id)
                 .MaxAsync(c => (long?)c.CrlNumber, cancellationToken) ?? 0);
+            var signed = writer.Finish(number);
+            // The row goes in with an empty Der and gets its content streamed in, in one transaction (ADR 0030).
             var crl = new CertificateRevocationList
             {
                 Id = Guid.NewGuid(),
@@ -87,14 +89,20 @@ public sealed class CrlPublisher(
                 CrlNumber = number,
                 ThisUpdate = now,
                 NextUpdate = now + Crl.Validity,
-                Der = writer.Finish(number),
+                Der = [],
             };
             db.CertificateRevocationLists.Add(crl);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
-                logger.LogInformation("Published CRL {CrlNumber} of CA {CaName} with {Count} revoked certificates", number, ca.Name, writer.Count);
-                return crl;
+                await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    await CrlContents.WriteAsync(db, crl.Id, signed, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+                logger.LogInformation("Published CRL {CrlNumber} of CA {CaName} with {Count} revoked certificates ({Length} octets)",
+                    number, ca.Name, writer.Count, signed.Length);
+                return new PublishedCrl(crl.Id, ca.Id, number, now, now + Crl.Validity, signed.Length);
             }
             catch (DbUpdateException) when (attempt < MaxAttempts)
             {
@@ -107,7 +115,7 @@ public sealed class CrlPublisher(
     }
 
     /// <summary>Due when missing, within RefreshBefore of nextUpdate, or older than a revocation it does not list.</summary>
-    public async Task<bool> NeedsRefreshAsync(CertificateRevocationList latest, CancellationToken cancellationToken)
+    public async Task<bool> NeedsRefreshAsync(PublishedCrl latest, CancellationToken cancellationToken)
     {
         if (latest.NextUpdate - time.GetUtcNow() <= Crl.RefreshBefore)
             return true;
@@ -117,11 +125,14 @@ public sealed class CrlPublisher(
             c => c.CertificateAuthorityId == latest.CertificateAuthorityId && c.RevokedAt != null && c.RevokedAt > since, cancellationToken);
     }
 
-    public async Task<CertificateRevocationList?> LatestAsync(Guid caId, CancellationToken cancellationToken)
+    /// <summary>The CA's newest CRL, without its content (<see cref="CrlContents.OpenAsync"/> streams that).</summary>
+    public async Task<PublishedCrl?> LatestAsync(Guid caId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.CertificateRevocationLists.AsNoTracking().Where(c => c.CertificateAuthorityId == caId)
-            .OrderByDescending(c => c.CrlNumber).FirstOrDefaultAsync(cancellationToken);
+        return await db.CertificateRevocationLists.Where(c => c.CertificateAuthorityId == caId)
+            .OrderByDescending(c => c.CrlNumber)
+            .Select(c => new PublishedCrl(c.Id, c.CertificateAuthorityId, c.CrlNumber, c.ThisUpdate, c.NextUpdate, c.Der.Length))
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>

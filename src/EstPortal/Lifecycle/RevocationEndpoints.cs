@@ -38,12 +38,13 @@ internal static class RevocationEndpoints
             app.MapFallback(prefix + "/{**rest}", () => EstResults.Error(StatusCodes.Status404NotFound, "not found"));
     }
 
-    private static async Task<IResult> GetCrlAsync(HttpContext context, string ca, CertificateAuthorities cas, CrlPublisher publisher, TimeProvider time)
+    private static async Task<IResult> GetCrlAsync(HttpContext context, string ca, CertificateAuthorities cas, CrlPublisher publisher,
+        CrlContents contents, TimeProvider time)
     {
         var authority = await CaReference.ResolveAsync(cas, ca, context.RequestAborted);
         if (authority is null)
             return EstResults.Error(StatusCodes.Status404NotFound, $"no certificate authority '{ca}'");
-        CertificateRevocationList crl;
+        PublishedCrl crl;
         TimeSpan maxAge;
         try
         {
@@ -67,8 +68,16 @@ internal static class RevocationEndpoints
             maxAge = TimeSpan.FromSeconds(unavailable.RetryAfterSeconds);
         }
         SetCaching(context.Response, maxAge, time.GetUtcNow() + maxAge);
-        return TypedResults.Bytes(crl.Der, "application/pkix-crl",
-            lastModified: crl.ThisUpdate, entityTag: new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\""));
+        var lastModified = crl.ThisUpdate;
+        var entityTag = new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\"");
+        // Streamed from its row, never loaded whole (ADR 0030); the response owns the open stream until it is sent.
+        var content = await contents.OpenAsync(crl, context.RequestAborted);
+        if (content is null)
+            return EstResults.Error(StatusCodes.Status503ServiceUnavailable, "the CRL was removed while being served; retry");
+        context.Response.RegisterForDisposeAsync(content);
+        // PostgreSQL's column stream cannot tell its length; the row could (RFC 9110 §8.6, also on a 304).
+        context.Response.ContentLength = content.Length;
+        return TypedResults.Stream(content.Stream, "application/pkix-crl", lastModified: lastModified, entityTag: entityTag);
     }
 
     private static async Task<IResult> GetCaCertificateAsync(HttpContext context, string ca, CertificateAuthorities cas, TimeProvider time)

@@ -14,6 +14,14 @@ internal static class CaSigningKey
         _ => throw new NotSupportedException($"CA key type {key.GetType().Name} is not supported"),
     };
 
+    /// <summary>The signature <see cref="CreateSignatureGenerator"/>'s generator would make over data with this digest.</summary>
+    public static byte[] SignDigest(AsymmetricAlgorithm key, byte[] digest, HashAlgorithmName hashAlgorithm) => key switch
+    {
+        ECDsa ecdsa => ecdsa.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence),
+        RSA rsa => rsa.SignHash(digest, hashAlgorithm, RSASignaturePadding.Pkcs1),
+        _ => throw new NotSupportedException($"CA key type {key.GetType().Name} is not supported"),
+    };
+
     /// <summary>SHA-384 for P-384, SHA-512 for P-521, SHA-256 otherwise (security strength matched to the key).</summary>
     public static HashAlgorithmName HashFor(AsymmetricAlgorithm key) => key switch
     {

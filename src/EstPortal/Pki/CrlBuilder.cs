@@ -2,14 +2,15 @@ namespace EstPortal.Pki;
 
 /// <summary>
 /// Builds a complete (not delta) X.509 v2 CRL signed by a CA (RFC 5280 §5) through <see cref="CrlWriter"/>, which
-/// encodes entry by entry and signs through the CA's <see cref="System.Security.Cryptography.X509Certificates.X509SignatureGenerator"/>,
-/// so the private key stays behind <see cref="ICaSigner"/>.
+/// encodes entry by entry and has the CA sign the digest (<see cref="ICaSigner.SignDigest"/>), so the private key stays
+/// behind <see cref="ICaSigner"/>.
 /// </summary>
 public sealed class CrlBuilder
 {
     /// <summary>
-    /// Starts a CRL whose entries the caller streams in (<see cref="CrlWriter.Add"/>). It does not look for a serial
-    /// listed twice: a publisher reading issued certificates gets each serial once (their unique index).
+    /// Starts a CRL whose entries the caller streams in (<see cref="CrlWriter.Add"/>); the caller disposes the writer
+    /// once the signed CRL is stored. It does not look for a serial listed twice: a publisher reading issued
+    /// certificates gets each serial once (their unique index).
     /// </summary>
     /// <exception cref="ArgumentException">The times are reversed.</exception>
     /// <exception cref="InvalidOperationException">The CA certificate may not sign CRLs.</exception>
@@ -28,7 +29,7 @@ public sealed class CrlBuilder
     {
         ArgumentNullException.ThrowIfNull(revoked);
         ArgumentOutOfRangeException.ThrowIfNegative(crlNumber);
-        var writer = Begin(ca, thisUpdate, nextUpdate);
+        using var writer = Begin(ca, thisUpdate, nextUpdate);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in revoked)
         {
@@ -39,6 +40,6 @@ public sealed class CrlBuilder
                 throw new ArgumentException($"serial {Convert.ToHexString(serial)} is listed twice", nameof(revoked));
             writer.Add(serial, entry.RevokedAt, entry.Reason);
         }
-        return writer.Finish(crlNumber);
+        return writer.Finish(crlNumber).ToArray();
     }
 }

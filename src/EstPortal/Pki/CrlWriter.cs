@@ -1,24 +1,26 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.Pki;
 
 /// <summary>
 /// Writes one complete X.509 v2 CRL (RFC 5280 §5.1) entry by entry: each revoked certificate is DER-encoded as it
-/// arrives into <see cref="ChunkedByteBuffer"/> (about 45 bytes an entry), so a publisher can stream entries from the
-/// database without holding them as objects, then <see cref="Finish"/> assembles the TBSCertList around them and signs
-/// it through the CA's <see cref="X509SignatureGenerator"/> — the same seam certificates are signed through, so a CA key
-/// in an HSM signs CRLs as before (ADR 0018: the digest is computed in .NET, only it goes to the token).
+/// arrives into a <see cref="SpillingBuffer"/> (about 45 bytes an entry; past 1 MiB a temporary file), so a publisher
+/// can stream entries from the database without holding them. <see cref="Finish"/> hashes the TBSCertList around them
+/// as a stream and has the CA sign the digest (<see cref="ICaSigner.SignDigest"/>; an HSM gets only the digest, as
+/// always, ADR 0018), and hands back a <see cref="SignedCrl"/> to be streamed into the database: memory stays the
+/// same whatever the count (ADR 0030).
 /// The encoding is the one <see cref="CertificateRevocationListBuilder"/> writes (the tests compare the two); that
 /// builder keeps every entry as an object and its whole output in a doubling buffer, which cost some 1.5 KB of managed
 /// memory per entry (bench/est-load-profile.md, round 3).
 /// </summary>
-public sealed class CrlWriter
+public sealed class CrlWriter : IDisposable
 {
     /// <summary>RFC 5280 §4.1.2.2: serial numbers are at most 20 octets.</summary>
     private const int MaxSerialLength = 20;
 
-    private readonly ChunkedByteBuffer _entries = new();
+    private readonly SpillingBuffer _entries = new();
     private readonly AsnWriter _entry = new(AsnEncodingRules.DER);
     private readonly ICaSigner _ca;
     private readonly DateTimeOffset _thisUpdate;
@@ -87,10 +89,13 @@ public sealed class CrlWriter
         Count++;
     }
 
+    /// <summary>True once the entries went to a temporary file (more than <see cref="SpillingBuffer.MemoryLimit"/> octets).</summary>
+    public bool Spilled => _entries.Spilled;
+
     /// <summary>Signs the CRL with the CA key.</summary>
     /// <param name="crlNumber">Monotonically increasing per CA (RFC 5280 §5.2.3); the caller persists it.</param>
-    /// <returns>The DER-encoded CertificateList.</returns>
-    public byte[] Finish(long crlNumber)
+    /// <returns>The DER-encoded CertificateList, readable until this writer is disposed.</returns>
+    public SignedCrl Finish(long crlNumber)
     {
         // RFC 5280 §5.2.3: a non-negative integer (the 20-octet limit is far beyond a long).
         ArgumentOutOfRangeException.ThrowIfNegative(crlNumber);
@@ -114,33 +119,42 @@ public sealed class CrlWriter
         }
 
         // RFC 5280 §5.1.2.6: with no revoked certificates the list is absent, not empty.
-        var entriesHeader = _entries.Length == 0 ? 0 : HeaderLength(_entries.Length);
-        var tbsContent = head.GetEncodedLength() + entriesHeader + _entries.Length + tail.GetEncodedLength();
-        var tbs = new byte[checked((int)(HeaderLength(tbsContent) + tbsContent))];
-        var at = WriteHeader(tbs, 0x30, tbsContent);
-        at += head.Encode(tbs.AsSpan(at));
-        if (_entries.Length > 0)
-        {
-            at += WriteHeader(tbs.AsSpan(at), 0x30, _entries.Length);
-            _entries.CopyTo(tbs.AsSpan(at, (int)_entries.Length));
-            at += (int)_entries.Length;
-        }
-        tail.Encode(tbs.AsSpan(at));
+        var entriesHeader = _entries.Length == 0 ? [] : Header(0x30, _entries.Length);
+        var tailBytes = tail.Encode();
+        var tbsContent = head.GetEncodedLength() + entriesHeader.Length + _entries.Length + tailBytes.Length;
+        var tbsHeader = Header(0x30, tbsContent);
+        var tbsHead = new byte[tbsHeader.Length + head.GetEncodedLength() + entriesHeader.Length];
+        tbsHeader.CopyTo(tbsHead, 0);
+        head.Encode(tbsHead.AsSpan(tbsHeader.Length));
+        entriesHeader.CopyTo(tbsHead, tbsHead.Length - entriesHeader.Length);
 
-        var signature = _ca.SignatureGenerator.SignData(tbs, _ca.HashAlgorithm);
+        var signature = _ca.SignDigest(Digest(tbsHead, tailBytes));
         // CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue BIT STRING } (RFC 5280 §5.1.1).
         var bitString = 1 + signature.Length;
-        var content = tbs.Length + algorithm.Length + HeaderLength(bitString) + bitString;
-        var crl = new byte[checked(HeaderLength(content) + content)];
-        var offset = WriteHeader(crl, 0x30, content);
-        tbs.CopyTo(crl, offset);
-        offset += tbs.Length;
-        algorithm.CopyTo(crl, offset);
-        offset += algorithm.Length;
-        offset += WriteHeader(crl.AsSpan(offset), 0x03, bitString);
-        crl[offset++] = 0; // no unused bits
-        signature.CopyTo(crl, offset);
-        return crl;
+        var tbsLength = tbsHead.Length + _entries.Length + tailBytes.Length;
+        var outer = Header(0x30, tbsLength + algorithm.Length + HeaderLength(bitString) + bitString);
+        byte[] crlHead = [.. outer, .. tbsHead];
+        // The bit string has no unused bits (X.690 §8.6.2.2).
+        byte[] crlTail = [.. tailBytes, .. algorithm, .. Header(0x03, bitString), 0, .. signature];
+        return new SignedCrl(crlHead, _entries, crlTail);
+    }
+
+    public void Dispose() => _entries.Dispose();
+
+    /// <summary>The CA's hash over the TBSCertList: its head, the entries read back in 64 KiB pieces, its tail.</summary>
+    private byte[] Digest(byte[] tbsHead, byte[] tbsTail)
+    {
+        using var hash = IncrementalHash.CreateHash(_ca.HashAlgorithm);
+        hash.AppendData(tbsHead);
+        var piece = new byte[64 * 1024];
+        for (long at = 0; at < _entries.Length;)
+        {
+            var read = _entries.Read(at, piece);
+            hash.AppendData(piece, 0, read);
+            at += read;
+        }
+        hash.AppendData(tbsTail);
+        return hash.GetHashAndReset();
     }
 
     private static byte[] Extension(string oid, byte[] value)
@@ -175,23 +189,24 @@ public sealed class CrlWriter
         _ => 5,
     };
 
-    /// <returns>The number of octets written: the tag and the DER definite length (X.690 §8.1.3).</returns>
-    private static int WriteHeader(Span<byte> destination, byte tag, long contentLength)
+    /// <summary>The tag and the DER definite length (X.690 §8.1.3) of a value of <paramref name="contentLength"/> octets.</summary>
+    private static byte[] Header(byte tag, long contentLength)
     {
-        destination[0] = tag;
         var octets = LengthOctets(contentLength);
+        var header = new byte[1 + octets];
+        header[0] = tag;
         if (octets == 1)
         {
-            destination[1] = (byte)contentLength;
-            return 2;
+            header[1] = (byte)contentLength;
+            return header;
         }
-        destination[1] = (byte)(0x80 | (octets - 1));
+        header[1] = (byte)(0x80 | (octets - 1));
         for (var i = octets - 1; i >= 1; i--)
         {
-            destination[1 + i] = (byte)contentLength;
+            header[1 + i] = (byte)contentLength;
             contentLength >>= 8;
         }
-        return 1 + octets;
+        return header;
     }
 
     private static void EnsureMaySignCrls(X509Certificate2 ca)

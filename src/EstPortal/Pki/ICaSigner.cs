@@ -18,4 +18,11 @@ public interface ICaSigner
 
     /// <summary>The hash this CA signs with (SHA-256 for P-256 and RSA, SHA-384 for P-384).</summary>
     System.Security.Cryptography.HashAlgorithmName HashAlgorithm { get; }
+
+    /// <summary>
+    /// Signs a <see cref="HashAlgorithm"/> digest the caller computed, for a structure too large to hand over whole (a
+    /// CRL streamed from the database, ADR 0030). Encoded as <see cref="SignatureGenerator"/>'s signatures are: a DER
+    /// ECDSA-Sig-Value (RFC 3279 §2.2.3) or an RSASSA-PKCS1-v1_5 signature (RFC 8017 §8.2).
+    /// </summary>
+    byte[] SignDigest(byte[] digest);
 }

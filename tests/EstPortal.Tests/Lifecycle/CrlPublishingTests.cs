@@ -164,7 +164,7 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
     }
 
     [Theory, InlineData(DatabaseProvider.Sqlite), PostgresData]
-    public async Task Publish_ManyRevocations_StreamsEveryRevokedSerialOfTheCaWithItsReasonAndDate_AndNothingElse(DatabaseProvider provider)
+    public async Task Publish_ManyRevocations_ServesEveryRevokedSerialOfTheCaWithItsReasonAndDate_AndNothingElse_StreamedBothWays(DatabaseProvider provider)
     {
         await using var app = await EstPortalHost.StartAsync(provider);
         var ca = (await app.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
@@ -173,12 +173,15 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
         var expected = new Dictionary<string, (DateTimeOffset At, RevocationReason Reason)>();
         await using (var db = await app.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync())
         {
-            // 2,500 revoked (listed), 100 good and 100 revoked but expired long ago (RFC 5280 §5.1.2.6: may leave the CRL).
-            for (var i = 0; i < 2700; i++)
+            // 30,000 revoked (listed: more entries than the writer holds in memory, so they pass through its temporary
+            // file, ADR 0030), 100 good and 100 revoked but expired long ago (RFC 5280 §5.1.2.6: may leave the CRL).
+            const int Listed = 30_000;
+            var serials = new SerialNumberGenerator(TimeProvider.System);
+            for (var i = 0; i < Listed + 200; i++)
             {
-                var serial = Convert.ToHexString(new SerialNumberGenerator(TimeProvider.System).Next());
-                var revoked = i < 2500 || i >= 2600;
-                var expiredLongAgo = i >= 2600;
+                var serial = Convert.ToHexString(serials.Next());
+                var revoked = i < Listed || i >= Listed + 100;
+                var expiredLongAgo = i >= Listed + 100;
                 var at = now.AddMinutes(-i).AddMilliseconds(i);
                 db.IssuedCertificates.Add(new EstPortal.Data.Entities.IssuedCertificate
                 {
@@ -195,7 +198,18 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
             await db.SaveChangesAsync();
         }
 
-        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl((await app.Services.GetRequiredService<CrlPublisher>().PublishAsync(ca, default)).Der);
+        var published = await app.Services.GetRequiredService<CrlPublisher>().PublishAsync(ca, default);
+
+        // Fetched as a relying party does: streamed out of the row with its length announced.
+        using var http = new HttpClient();
+        using var response = await http.GetAsync($"{app.PublicUrl}/crl/{ca.Id:N}.crl");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var der = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(der.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(published.Length, der.Length);
+        Assert.True(der.Length > SpillingBuffer.MemoryLimit, $"a CRL of {der.Length} octets stayed within the writer's memory");
+        Assert.Equal($"\"{ca.Id:N}-{published.CrlNumber}\"", response.Headers.ETag?.Tag);
+        var crl = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(der);
 
         crl.Verify(new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(app.CaCertificate.RawData).GetPublicKey());
         var listed = crl.GetRevokedCertificates().ToDictionary(e => e.SerialNumber.ToString(16));

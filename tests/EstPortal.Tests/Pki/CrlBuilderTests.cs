@@ -68,16 +68,19 @@ public sealed class CrlBuilderTests : IDisposable
     }
 
     [Theory]
-    [InlineData(CaKeyAlgorithm.EcP256)]
-    [InlineData(CaKeyAlgorithm.Rsa2048)]
-    public void Build_WritesTheTbsCertListByteForByteAsThePlatformsCrlBuilder(CaKeyAlgorithm algorithm)
+    [InlineData(CaKeyAlgorithm.EcP256, 40)]
+    [InlineData(CaKeyAlgorithm.Rsa2048, 40)]
+    [InlineData(CaKeyAlgorithm.EcP384, 30_000)]
+    [InlineData(CaKeyAlgorithm.Rsa2048, 30_000)]
+    public void Build_WritesTheTbsCertListByteForByteAsThePlatformsCrlBuilder(CaKeyAlgorithm algorithm, int count)
     {
         // The streaming writer replaced CertificateRevocationListBuilder (bench/est-load-profile.md, round 3): the signed
         // part must not change. Serials with and without a leading zero, every reason, times before and after 2050
-        // (UTCTime vs GeneralizedTime, RFC 5280 §5.1.2.6), and a CRL number of several octets.
+        // (UTCTime vs GeneralizedTime, RFC 5280 §5.1.2.6), and a CRL number of several octets. 30,000 entries pass
+        // through the writer's temporary file and the digest streamed to the signer (ADR 0030).
         using var ca = TestPki.CreateCa(TestPki.Clock(), algorithm);
         var entries = new List<RevokedEntry>();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < count; i++)
         {
             var serial = new SerialNumberGenerator(TimeProvider.System).Next();
             if (i % 5 == 0)
@@ -96,6 +99,7 @@ public sealed class CrlBuilderTests : IDisposable
 
         var actual = _builder.Build(ca, 70_000_000_001, ThisUpdate, NextUpdate, entries);
 
+        Assert.Equal(count > 23_000, actual.Length > SpillingBuffer.MemoryLimit);
         Assert.Equal(Convert.ToHexString(TbsCertList(expected)), Convert.ToHexString(TbsCertList(actual)));
         Parse(actual).Verify(BouncyCastlePublicKey(ca.Certificate));
     }
@@ -163,7 +167,7 @@ public sealed class CrlBuilderTests : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         using var certificate = request.CreateSelfSigned(ThisUpdate.AddDays(-1), ThisUpdate.AddYears(1));
-        var signer = new FixedCaSigner(X509CertificateLoader.LoadCertificate(certificate.RawData), X509SignatureGenerator.CreateForECDsa(key));
+        var signer = new FixedCaSigner(X509CertificateLoader.LoadCertificate(certificate.RawData), key);
 
         var ex = Assert.Throws<InvalidOperationException>(() => _builder.Build(signer, 1, ThisUpdate, NextUpdate, []));
         Assert.Contains("cRLSign", ex.Message);
@@ -186,14 +190,16 @@ public sealed class CrlBuilderTests : IDisposable
     private static int Reason(X509CrlEntry entry) =>
         DerEnumerated.GetInstance(X509ExtensionUtilities.FromExtensionValue(entry.GetExtensionValue(X509Extensions.ReasonCode))).IntValueExact;
 
-    private sealed class FixedCaSigner(X509Certificate2 certificate, X509SignatureGenerator generator) : ICaSigner
+    private sealed class FixedCaSigner(X509Certificate2 certificate, ECDsa key) : ICaSigner
     {
         public Guid CaId { get; } = Guid.NewGuid();
 
         public X509Certificate2 Certificate => certificate;
 
-        public X509SignatureGenerator SignatureGenerator => generator;
+        public X509SignatureGenerator SignatureGenerator { get; } = X509SignatureGenerator.CreateForECDsa(key);
 
         public HashAlgorithmName HashAlgorithm => HashAlgorithmName.SHA256;
+
+        public byte[] SignDigest(byte[] digest) => key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
     }
 }

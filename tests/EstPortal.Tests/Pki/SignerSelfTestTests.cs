@@ -33,5 +33,6 @@ public sealed class SignerSelfTestTests
         public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate => shown.Certificate;
         public System.Security.Cryptography.X509Certificates.X509SignatureGenerator SignatureGenerator => signing.SignatureGenerator;
         public System.Security.Cryptography.HashAlgorithmName HashAlgorithm => signing.HashAlgorithm;
+        public byte[] SignDigest(byte[] digest) => signing.SignDigest(digest);
     }
 }

@@ -8,7 +8,7 @@ namespace EstPortal.CaKeys.Pkcs11;
 /// A CA whose key stays in the HSM token. It holds the certificate, the key's CKA_ID and a signature generator that
 /// sends digests to the token; no key material is in process memory. Made only by <see cref="Pkcs11CaKeyBackend"/>.
 /// </summary>
-internal sealed class Pkcs11CaSigner(Guid caId, X509Certificate2 certificate, X509SignatureGenerator generator) : ICaSigner, IDisposable
+internal sealed class Pkcs11CaSigner(Guid caId, X509Certificate2 certificate, Pkcs11SignatureGenerator generator) : ICaSigner, IDisposable
 {
     public Guid CaId { get; } = caId;
 
@@ -17,6 +17,9 @@ internal sealed class Pkcs11CaSigner(Guid caId, X509Certificate2 certificate, X5
     public X509SignatureGenerator SignatureGenerator { get; } = generator;
 
     public HashAlgorithmName HashAlgorithm { get; } = HashFor(certificate);
+
+    /// <exception cref="CaKeyUnavailableException">The token cannot sign now.</exception>
+    public byte[] SignDigest(byte[] digest) => generator.SignDigest(digest, HashAlgorithm);
 
     public void Dispose() => Certificate.Dispose();
 

@@ -46,9 +46,12 @@ internal sealed class Pkcs11SignatureGenerator : X509SignatureGenerator
         _algorithmIdentifiers.GetSignatureAlgorithmIdentifier(hashAlgorithm);
 
     /// <exception cref="CaKeyUnavailableException">The token cannot sign now.</exception>
-    public override byte[] SignData(byte[] data, HashAlgorithmName hashAlgorithm)
+    public override byte[] SignData(byte[] data, HashAlgorithmName hashAlgorithm) => SignDigest(Hash(data, hashAlgorithm), hashAlgorithm);
+
+    /// <summary>Signs a digest of <paramref name="hashAlgorithm"/>: the token gets only the digest either way (ADR 0018).</summary>
+    /// <exception cref="CaKeyUnavailableException">The token cannot sign now.</exception>
+    public byte[] SignDigest(byte[] digest, HashAlgorithmName hashAlgorithm)
     {
-        var digest = Hash(data, hashAlgorithm);
         var input = _isEc ? digest : DigestInfo(hashAlgorithm, digest);
         var signature = _token.Use(session =>
         {

@@ -54,6 +54,8 @@ public sealed class SoftwareCaSigner : ICaSigner, IDisposable
 
     public HashAlgorithmName HashAlgorithm { get; }
 
+    public byte[] SignDigest(byte[] digest) => CaSigningKey.SignDigest(_key, digest, HashAlgorithm);
+
     public void Dispose()
     {
         _key.Dispose();
