@@ -10,8 +10,8 @@ namespace EstPortal.Lifecycle;
 
 /// <summary>
 /// Streams a CRL's DER into and out of its row, so neither publishing nor serving holds a large CRL in memory
-/// (ADR 0030): SQLite through its incremental blob I/O (a zeroblob of the final length, then written in place; read
-/// through the row's rowid), PostgreSQL as a streamed bytea parameter and a sequentially read column.
+/// (ADR 0030): written through SQLite's incremental blob I/O (a zeroblob of the final length, then written in place)
+/// or as a streamed PostgreSQL bytea parameter; read back in pieces, each by a short query of its own.
 /// </summary>
 public sealed class CrlContents(IDbContextFactory<EstPortalDbContext> contexts)
 {
@@ -45,44 +45,37 @@ public sealed class CrlContents(IDbContextFactory<EstPortalDbContext> contexts)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The CRL's DER as a stream of <see cref="PublishedCrl.Length"/> octets, or null when the row is gone.</summary>
-    public async Task<CrlContent?> OpenAsync(PublishedCrl crl, CancellationToken cancellationToken)
+    /// <summary>Octets read per query when serving: what one request holds of a CRL at a time.</summary>
+    public const int ChunkSize = 128 * 1024;
+
+    /// <summary>
+    /// The CRL's DER as a stream of <see cref="PublishedCrl.Length"/> octets, read <see cref="ChunkSize"/> at a time,
+    /// each piece by its own short query: no database connection or read snapshot is held while the client downloads
+    /// (the endpoint is public — a slow reader must not pin a pooled connection or keep SQLite's write-ahead log from
+    /// being checkpointed). Published CRLs are never rewritten, so the pieces fit together.
+    /// </summary>
+    public Stream OpenRead(PublishedCrl crl) => new CrlChunkStream(crl.Length, (offset, count, cancellationToken) => ReadChunkAsync(crl.Id, offset, count, cancellationToken));
+
+    private async Task<byte[]> ReadChunkAsync(Guid id, long offset, int count, CancellationToken cancellationToken)
     {
-        var db = await contexts.CreateDbContextAsync(cancellationToken);
-        try
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
         {
+            // Incremental blob I/O reads only the pages of this piece (substr() would load the whole value each time).
             await db.Database.OpenConnectionAsync(cancellationToken);
-            if (db.Database.IsSqlite())
-            {
-                // An open blob handle reads one snapshot of the row; published CRLs are never rewritten anyway.
-                return await RowIdAsync(db, crl.Id, cancellationToken) is { } rowId
-                    ? new CrlContent(new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), Table, Column, rowId, readOnly: true), crl.Length, db)
-                    : await DisposeAndReturnNullAsync(db);
-            }
-
-            var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"SELECT \"{Column}\" FROM \"{Table}\" WHERE \"Id\" = @id";
-            AddParameter(command, "id", DbType.Guid, crl.Id);
-            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                await reader.DisposeAsync();
-                await command.DisposeAsync();
-                return await DisposeAndReturnNullAsync(db);
-            }
-            return new CrlContent(reader.GetStream(0), crl.Length, reader, command, db);
+            var rowId = await RowIdAsync(db, id, cancellationToken) ?? throw new IOException($"CRL {id} is no longer stored");
+            await using var blob = new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), Table, Column, rowId, readOnly: true);
+            blob.Position = offset;
+            var piece = new byte[Math.Min(count, Math.Max(0, blob.Length - offset))];
+            blob.ReadExactly(piece);
+            return piece;
         }
-        catch
-        {
-            await db.DisposeAsync();
-            throw;
-        }
-    }
 
-    private static async Task<CrlContent?> DisposeAndReturnNullAsync(EstPortalDbContext db)
-    {
-        await db.DisposeAsync();
-        return null;
+        // A slice of an uncompressed bytea fetches only the TOAST chunks it covers (the column's storage is EXTERNAL).
+        var pieces = await db.Database.SqlQuery<byte[]>(
+                $"SELECT substring(\"Der\" FROM {checked((int)offset + 1)} FOR {count}) AS \"Value\" FROM \"CertificateRevocationLists\" WHERE \"Id\" = {id}")
+            .ToListAsync(cancellationToken);
+        return pieces.Count == 1 ? pieces[0] : throw new IOException($"CRL {id} is no longer stored");
     }
 
     private static async Task<long?> RowIdAsync(EstPortalDbContext db, Guid id, CancellationToken cancellationToken)

@@ -224,6 +224,56 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task ACrlReadSlowly_HoldsNoReadSnapshotBetweenPieces_SoTheWriteAheadLogStillCheckpointsFully()
+    {
+        // The CRL endpoint is public: a relying party downloading slowly must not pin a read snapshot that keeps SQLite
+        // from checkpointing (or a pooled PostgreSQL connection) for as long as it likes (ADR 0030).
+        await using var app = await EstPortalHost.StartAsync(DatabaseProvider.Sqlite);
+        var ca = (await app.Services.GetRequiredService<CertificateAuthorities>().FindDefaultAsync())!;
+        await using (var db = await app.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync())
+        {
+            var serials = new SerialNumberGenerator(TimeProvider.System);
+            var now = DateTimeOffset.UtcNow;
+            for (var i = 0; i < 12_000; i++)
+            {
+                db.IssuedCertificates.Add(new EstPortal.Data.Entities.IssuedCertificate
+                {
+                    Id = Guid.NewGuid(), SerialNumber = Convert.ToHexString(serials.Next()), CertificateAuthorityId = ca.Id, Subject = $"CN=slow-{i}",
+                    Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                    PublicKeySha256 = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), CertificateDer = [0x30, 0x00],
+                    NotBefore = now.AddDays(-1), NotAfter = now.AddDays(30), IssuedAt = now.AddDays(-1), IssuedVia = "test",
+                    RevokedAt = now.AddMinutes(-i), RevokedBy = "test", RevocationReason = (int)RevocationReason.KeyCompromise,
+                });
+            }
+            await db.SaveChangesAsync();
+        }
+        var publisher = app.Services.GetRequiredService<CrlPublisher>();
+        var published = await publisher.PublishAsync(ca, default);
+        Assert.True(published.Length > 3 * CrlContents.ChunkSize, $"a CRL of {published.Length} octets is read in one piece");
+
+        await using var slow = app.Services.GetRequiredService<CrlContents>().OpenRead(published);
+        var start = new byte[1000];
+        await slow.ReadExactlyAsync(start);
+        // Meanwhile the server keeps writing (a newer CRL), and a checkpoint wants every reader off the log.
+        await publisher.PublishAsync(ca, default);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath};Pooling=False;Default Timeout=2"))
+        {
+            await connection.OpenAsync();
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await using var result = await checkpoint.ExecuteReaderAsync();
+            Assert.True(await result.ReadAsync());
+            Assert.True(result.GetInt32(0) == 0, "the checkpoint was blocked by a reader");
+        }
+
+        using var rest = new MemoryStream();
+        await slow.CopyToAsync(rest);
+        await using var check = await app.Services.GetRequiredService<IDbContextFactory<EstPortalDbContext>>().CreateDbContextAsync();
+        var stored = await check.CertificateRevocationLists.Where(c => c.Id == published.Id).Select(c => c.Der).SingleAsync();
+        Assert.Equal(stored, (byte[])[.. start, .. rest.ToArray()]);
+    }
+
     [GeneratedRegex("max-age=(\\d+)")]
     private static partial Regex MaxAge();
 }
