@@ -20,6 +20,7 @@ internal sealed class AppUnderTest : IAsyncDisposable
     private readonly List<string> _publicUrls = [];
     private readonly string _dataDirectory;
     private readonly BenchDatabase _database;
+    private double _peakSinceReadyMb;
 
     private AppUnderTest(string dataDirectory, BenchDatabase database, X509Certificate2 ca, IReadOnlyList<(string Name, string Secret)> devices)
     {
@@ -239,8 +240,25 @@ internal sealed class AppUnderTest : IAsyncDisposable
     }
 
     /// <summary>
-    /// CPU seconds used so far by all instances together, and the largest instance's peak resident memory, from
-    /// /proc (Linux). PostgreSQL's own CPU is not included (it runs as other processes).
+    /// Starts a measured phase: the peak resident memory reported from here on is this phase's (the kernel's high-water
+    /// mark, reset), so a transient of an earlier phase — the first load after start-up, the bench's own warm-up — is
+    /// not reported as the steady state's. The peak since ready stays in <see cref="PeakSinceReadyMb"/>.
+    /// </summary>
+    public ServerSample BeginPhase()
+    {
+        _peakSinceReadyMb = PeakSinceReadyMb;
+        foreach (var process in _processes)
+            ResetPeakRss(process.Id);
+        return Sample();
+    }
+
+    /// <summary>The largest instance's peak resident memory since it said ready, every phase and warm-up included.</summary>
+    public double PeakSinceReadyMb => Math.Max(_peakSinceReadyMb, Sample().PeakRssMb);
+
+    /// <summary>
+    /// CPU seconds used so far by all instances together, and the largest instance's peak resident memory since ready
+    /// or the last <see cref="BeginPhase"/>, from /proc (Linux). PostgreSQL's own CPU is not included (it runs as other
+    /// processes).
     /// </summary>
     public ServerSample Sample()
     {

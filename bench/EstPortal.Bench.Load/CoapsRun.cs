@@ -44,19 +44,20 @@ internal static class CoapsRun
             await EnrollAsync(endPoint, sessions, csrsOf, TimeSpan.FromSeconds(options.WarmupSeconds));
             Console.WriteLine($"warm-up: {options.WarmupSeconds}s of /sen, not measured");
         }
-        var before = server.Sample();
+        var before = server.BeginPhase();
         var enroll = await EnrollAsync(endPoint, sessions, csrsOf, TimeSpan.FromSeconds(options.Seconds));
         var after = server.Sample();
         Report.Print($"/sen over CoAP/DTLS ({options.Connections} sessions, one Confirmable request in flight each)", enroll, before, after, null);
 
+        var beforeHandshakes = server.BeginPhase();
         var handshakes = Handshakes(endPoint, credentials[0], TimeSpan.FromSeconds(Math.Min(options.Seconds, 5)));
         var afterHandshakes = server.Sample();
-        Report.Print("full DTLS handshakes (ECDHE-ECDSA, client certificate; new sessions one after another)", handshakes, after, afterHandshakes, null);
+        Report.Print("full DTLS handshakes (ECDHE-ECDSA, client certificate; new sessions one after another)", handshakes, beforeHandshakes, afterHandshakes, null);
 
         var perSession = IdleSessionBytes(server, endPoint, credentials[0]);
         Console.WriteLine();
         Console.WriteLine($"== idle DTLS sessions: {IdleSessions} held open; server RSS grew {perSession / 1024.0:N1} KiB per session");
-        Console.WriteLine($"server peak RSS: {server.Sample().PeakRssMb:N0} MB");
+        Console.WriteLine($"server peak RSS since ready, warm-up load included: {server.PeakSinceReadyMb:N0} MB");
     }
 
     private static async Task<IReadOnlyList<(X509Certificate2 Certificate, ECDsa Key)>> IssueDeviceCertificatesAsync(AppUnderTest server)

@@ -48,7 +48,7 @@ internal static class CrlRun
         var (_, parallelSeconds, before, peak) = await WatchingMemoryAsync(server,
             () => Task.WhenAll(Enumerable.Range(0, ParallelFetches).Select(_ => FetchAsync(parallel, path))));
         Console.WriteLine($"== CRL served to {ParallelFetches} clients at once: {parallelSeconds * 1000:N0} ms; server RSS {before / 1048576.0:N0} MB before, peak {peak / 1048576.0:N0} MB (+{(peak - before) / 1048576.0:N0} MB)");
-        Console.WriteLine($"server peak RSS: {server.Sample().PeakRssMb:N0} MB");
+        Console.WriteLine($"server peak RSS since ready: {server.PeakSinceReadyMb:N0} MB");
     }
 
     private static Task<(byte[] Crl, double Seconds, long RssBefore, long RssPeak)> FetchWatchingMemoryAsync(AppUnderTest server, HttpClient client, string path) =>

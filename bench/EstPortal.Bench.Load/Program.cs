@@ -61,7 +61,7 @@ if (options.Ocsp)
     Console.WriteLine($"ocsp: {options.OcspCertificates} certificates enrolled, {options.OcspCertificates / 4} revoked (one UPDATE in the database)");
     if (options.WarmupSeconds > 0)
         await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds));
-    var start = server.Sample();
+    var start = server.BeginPhase();
     var ocsp = await LoadRun.OcspGetAsync(server, fleet, options.Connections, TimeSpan.FromSeconds(options.Seconds));
     Report.Print("ocsp GET (plain HTTP, good and revoked serials)", ocsp, start, server.Sample(), null);
     return;
@@ -84,7 +84,7 @@ if (options.WarmupSeconds == 0 && options.PrewarmSeconds > 0)
     await Task.Delay(TimeSpan.FromSeconds(3));
     Console.WriteLine($"prewarm: {prewarmEnroll.Succeeded:N0} enrollments and {prewarmCaCerts.Succeeded:N0} /cacerts over 2 connections, then 3 s idle");
 }
-var before = server.Sample();
+var before = server.BeginPhase();
 var enroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false,
     primed: options.WarmupSeconds > 0);
 var afterEnroll = server.Sample();
@@ -93,7 +93,7 @@ if (options.WarmupSeconds == 0)
 {
     // The warm figure beside the cold one: the same server after SteadyAfterSeconds more of load (issue 15 item 2).
     await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.SteadyAfterSeconds), newConnectionPerRequest: false);
-    var beforeSteady = server.Sample();
+    var beforeSteady = server.BeginPhase();
     var steady = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
     afterEnroll = server.Sample();
     Report.Print($"simpleenroll (keep-alive), steady: after {options.SteadyAfterSeconds}s more of enrollments", steady, beforeSteady, afterEnroll, raw);
@@ -106,18 +106,20 @@ if (options.Pkcs11)
     var hsmPath = $"/.well-known/est/{SoftHsmBench.Label}/simpleenroll";
     if (options.WarmupSeconds > 0)
         await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), newConnectionPerRequest: false, hsmPath);
-    var beforeHsm = server.Sample();
+    var beforeHsm = server.BeginPhase();
     var hsmEnroll = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false, hsmPath);
     afterEnroll = server.Sample();
     Report.Print("simpleenroll, CA key in SoftHSM2 (keep-alive)", hsmEnroll, beforeHsm, afterEnroll, raw);
 }
 
+var beforeCacerts = server.BeginPhase();
 var cacerts = await LoadRun.CaCertsAsync(server, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: false);
 var afterCacerts = server.Sample();
-Report.Print("cacerts (keep-alive)", cacerts, afterEnroll, afterCacerts, null);
+Report.Print("cacerts (keep-alive)", cacerts, beforeCacerts, afterCacerts, null);
 
+var beforeHandshake = server.BeginPhase();
 var handshake = await LoadRun.EnrollAsync(server, csrs, options.Connections, TimeSpan.FromSeconds(options.Seconds), newConnectionPerRequest: true);
 var afterHandshake = server.Sample();
-Report.Print("simpleenroll (new TLS handshake per request)", handshake, afterCacerts, afterHandshake, raw);
+Report.Print("simpleenroll (new TLS handshake per request)", handshake, beforeHandshake, afterHandshake, raw);
 
-Console.WriteLine($"server peak RSS: {afterHandshake.PeakRssMb:N0} MB{(options.Instances > 1 ? " (largest instance)" : "")}");
+Console.WriteLine($"server peak RSS since ready, warm-up load included: {server.PeakSinceReadyMb:N0} MB{(options.Instances > 1 ? " (largest instance)" : "")}");

@@ -12,7 +12,7 @@ internal static class Report
         Console.WriteLine($"== {phase}");
         Console.WriteLine($"   {rate:N0} requests/s   ({run.Succeeded:N0} ok, {run.Failed:N0} errors in {run.Seconds:N1} s)");
         Console.WriteLine($"   latency p50 {P(0.50):N1} ms   p95 {P(0.95):N1} ms   p99 {P(0.99):N1} ms   max {P(1):N1} ms");
-        Console.WriteLine($"   server CPU {cpu:N1} s over {wall:N1} s wall ({cpu / wall:N2} cores busy; {cpu * 1000 / Math.Max(1, run.Succeeded):N2} ms CPU per request); peak RSS {after.PeakRssMb:N0} MB");
+        Console.WriteLine($"   server CPU {cpu:N1} s over {wall:N1} s wall ({cpu / wall:N2} cores busy; {cpu * 1000 / Math.Max(1, run.Succeeded):N2} ms CPU per request); peak RSS in this phase {after.PeakRssMb:N0} MB");
         var generator = after.LoadGeneratorCpuSeconds - before.LoadGeneratorCpuSeconds;
         Console.WriteLine($"   load generator CPU {generator:N1} s ({generator / wall:N2} cores; {generator * 1000 / Math.Max(1, run.Succeeded):N2} ms per request), on the same cores");
         if (raw is { } r)
