@@ -19,6 +19,9 @@ public sealed class CrlContents(IDbContextFactory<EstPortalDbContext> contexts)
     private const string Table = "CertificateRevocationLists";
     private const string Column = "Der";
 
+    /// <summary>Octets read per query when serving: what one request holds of a CRL at a time.</summary>
+    public const int ChunkSize = 128 * 1024;
+
     /// <summary>
     /// Fills the Der column of the CRL row <paramref name="id"/> (already inserted in <paramref name="db"/>'s open
     /// transaction, so no reader ever sees it half written).
@@ -44,9 +47,6 @@ public sealed class CrlContents(IDbContextFactory<EstPortalDbContext> contexts)
         AddParameter(command, "id", DbType.Guid, id);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>Octets read per query when serving: what one request holds of a CRL at a time.</summary>
-    public const int ChunkSize = 128 * 1024;
 
     /// <summary>
     /// The CRL's DER as a stream of <see cref="PublishedCrl.Length"/> octets, read <see cref="ChunkSize"/> at a time,
