@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using EstPortal.CaKeys.Software;
 using EstPortal.Pki;
 using EstPortal.Tests.Pki;
@@ -70,10 +71,37 @@ public class SoftwareCaSignerTests
     [Fact]
     public void PublicSurface_HasNoMemberReturningAKey()
     {
+        // SignDigest returns bytes: a signature, which the certificate's public key verifies (next test), not the key.
         var keyTypes = new[] { typeof(AsymmetricAlgorithm), typeof(byte[]) };
         var members = typeof(SoftwareCaSigner).GetProperties().Select(p => p.PropertyType)
-            .Concat(typeof(SoftwareCaSigner).GetMethods().Select(m => m.ReturnType));
+            .Concat(typeof(SoftwareCaSigner).GetMethods().Where(m => m.Name != nameof(SoftwareCaSigner.SignDigest)).Select(m => m.ReturnType));
 
         Assert.DoesNotContain(members, t => keyTypes.Any(k => k.IsAssignableFrom(t)));
+    }
+
+    [Theory]
+    [InlineData(CaKeyAlgorithm.EcP256)]
+    [InlineData(CaKeyAlgorithm.EcP384)]
+    [InlineData(CaKeyAlgorithm.Rsa2048)]
+    public void SignDigest_IsTheSignatureTheGeneratorWouldMakeOverTheData_VerifiedByTheCertificate(CaKeyAlgorithm algorithm)
+    {
+        // Streamed CRLs are signed by digest (ADR 0030): the result must verify exactly as SignatureGenerator's does —
+        // a DER ECDSA-Sig-Value or an RSASSA-PKCS1-v1_5 signature under the CA's hash.
+        var (certificate, key) = Create("CN=Digest CA", algorithm);
+        using var signer = new SoftwareCaSigner(Guid.NewGuid(), certificate.RawData, key, _protector);
+        var data = RandomNumberGenerator.GetBytes(5000);
+
+        var signature = signer.SignDigest(CryptographicOperations.HashData(signer.HashAlgorithm, data));
+
+        Assert.NotEqual(key, signature);
+        using var ec = certificate.GetECDsaPublicKey();
+        using var rsa = certificate.GetRSAPublicKey();
+        Assert.True(ec is not null
+            ? ec.VerifyData(data, signature, signer.HashAlgorithm, DSASignatureFormat.Rfc3279DerSequence)
+            : rsa!.VerifyData(data, signature, signer.HashAlgorithm, RSASignaturePadding.Pkcs1));
+        byte[] other = [.. data, 0];
+        Assert.False(ec is not null
+            ? ec.VerifyData(other, signature, signer.HashAlgorithm, DSASignatureFormat.Rfc3279DerSequence)
+            : rsa!.VerifyData(other, signature, signer.HashAlgorithm, RSASignaturePadding.Pkcs1));
     }
 }
