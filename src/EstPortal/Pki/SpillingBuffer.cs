@@ -1,9 +1,10 @@
 namespace EstPortal.Pki;
 
 /// <summary>
-/// Bytes appended in memory up to <see cref="MemoryLimit"/>, then in a temporary file that is deleted when the buffer
-/// is disposed (or the process ends): a small CRL never touches the disk, a large one costs constant memory whatever
-/// its size (ADR 0030).
+/// Bytes appended in memory up to <see cref="MemoryLimit"/>, then in a temporary file: a small CRL never touches the
+/// disk, a large one costs constant memory whatever its size (ADR 0030). On Linux and macOS the file's name is removed
+/// as soon as it is open, so nothing is left behind even if the process is killed; elsewhere it goes when the buffer
+/// is disposed.
 /// </summary>
 internal sealed class SpillingBuffer : IDisposable
 {
@@ -26,8 +27,11 @@ internal sealed class SpillingBuffer : IDisposable
     {
         if (_store is MemoryStream memory && memory.Length + bytes.Length > MemoryLimit)
         {
-            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"estportal-crl-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew,
-                FileAccess.ReadWrite, FileShare.None, FileBufferSize, FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+            var path = Path.Combine(Path.GetTempPath(), $"estportal-crl-{Guid.NewGuid():N}.tmp");
+            var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileBufferSize,
+                FileOptions.DeleteOnClose | FileOptions.SequentialScan);
+            if (!OperatingSystem.IsWindows())
+                File.Delete(path); // the open descriptor keeps the data until it is closed
             memory.WriteTo(file);
             _store = file;
         }
