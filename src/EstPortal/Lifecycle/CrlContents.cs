@@ -63,6 +63,7 @@ public sealed class CrlContents(IDbContextFactory<EstPortalDbContext> contexts)
         {
             // Incremental blob I/O reads only the pages of this piece (substr() would load the whole value each time).
             await db.Database.OpenConnectionAsync(cancellationToken);
+            // Looked up again for every piece: a rowid is only stable while its row exists (SQLite may reuse it).
             var rowId = await RowIdAsync(db, id, cancellationToken) ?? throw new IOException($"CRL {id} is no longer stored");
             await using var blob = new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), Table, Column, rowId, readOnly: true);
             blob.Position = offset;

@@ -125,7 +125,7 @@ public sealed class CrlPublisher(
             c => c.CertificateAuthorityId == latest.CertificateAuthorityId && c.RevokedAt != null && c.RevokedAt > since, cancellationToken);
     }
 
-    /// <summary>The CA's newest CRL, without its content (<see cref="CrlContents.OpenAsync"/> streams that).</summary>
+    /// <summary>The CA's newest CRL, without its content (<see cref="CrlContents.OpenRead"/> streams that).</summary>
     public async Task<PublishedCrl?> LatestAsync(Guid caId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -68,12 +68,11 @@ internal static class RevocationEndpoints
             maxAge = TimeSpan.FromSeconds(unavailable.RetryAfterSeconds);
         }
         SetCaching(context.Response, maxAge, time.GetUtcNow() + maxAge);
-        var lastModified = crl.ThisUpdate;
-        var entityTag = new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\"");
         // Streamed from its row a piece at a time, never loaded whole (ADR 0030). The stream is not seekable, so the
         // length the row told goes into Content-Length here (RFC 9110 §8.6, also on a 304).
         context.Response.ContentLength = crl.Length;
-        return TypedResults.Stream(contents.OpenRead(crl), "application/pkix-crl", lastModified: lastModified, entityTag: entityTag);
+        return TypedResults.Stream(contents.OpenRead(crl), "application/pkix-crl",
+            lastModified: crl.ThisUpdate, entityTag: new EntityTagHeaderValue($"\"{crl.CertificateAuthorityId:N}-{crl.CrlNumber}\""));
     }
 
     private static async Task<IResult> GetCaCertificateAsync(HttpContext context, string ca, CertificateAuthorities cas, TimeProvider time)

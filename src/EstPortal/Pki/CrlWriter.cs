@@ -89,9 +89,6 @@ public sealed class CrlWriter : IDisposable
         Count++;
     }
 
-    /// <summary>True once the entries went to a temporary file (more than <see cref="SpillingBuffer.MemoryLimit"/> octets).</summary>
-    public bool Spilled => _entries.Spilled;
-
     /// <summary>Signs the CRL with the CA key.</summary>
     /// <param name="crlNumber">Monotonically increasing per CA (RFC 5280 §5.2.3); the caller persists it.</param>
     /// <returns>The DER-encoded CertificateList, readable until this writer is disposed.</returns>

@@ -183,15 +183,8 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
                 var revoked = i < Listed || i >= Listed + 100;
                 var expiredLongAgo = i >= Listed + 100;
                 var at = now.AddMinutes(-i).AddMilliseconds(i);
-                db.IssuedCertificates.Add(new EstPortal.Data.Entities.IssuedCertificate
-                {
-                    Id = Guid.NewGuid(), SerialNumber = serial, CertificateAuthorityId = ca.Id, Subject = $"CN=many-{i}",
-                    Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-                    PublicKeySha256 = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), CertificateDer = [0x30, 0x00],
-                    NotBefore = now.AddDays(-400), NotAfter = expiredLongAgo ? now.AddDays(-60) : now.AddDays(30), IssuedAt = now.AddDays(-400),
-                    IssuedVia = "test", RevokedAt = revoked ? at : null, RevokedBy = revoked ? "test" : null,
-                    RevocationReason = revoked ? (int)reasons[i % reasons.Length] : null,
-                });
+                db.IssuedCertificates.Add(CertificateRow(ca.Id, serial, $"CN=many-{i}", now.AddDays(-400),
+                    expiredLongAgo ? now.AddDays(-60) : now.AddDays(30), revoked ? at : null, reasons[i % reasons.Length]));
                 if (revoked && !expiredLongAgo)
                     expected[new Org.BouncyCastle.Math.BigInteger(1, Convert.FromHexString(serial)).ToString(16)] = (at, reasons[i % reasons.Length]);
             }
@@ -237,14 +230,8 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
             var now = DateTimeOffset.UtcNow;
             for (var i = 0; i < 12_000; i++)
             {
-                db.IssuedCertificates.Add(new EstPortal.Data.Entities.IssuedCertificate
-                {
-                    Id = Guid.NewGuid(), SerialNumber = Convert.ToHexString(serials.Next()), CertificateAuthorityId = ca.Id, Subject = $"CN=slow-{i}",
-                    Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-                    PublicKeySha256 = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), CertificateDer = [0x30, 0x00],
-                    NotBefore = now.AddDays(-1), NotAfter = now.AddDays(30), IssuedAt = now.AddDays(-1), IssuedVia = "test",
-                    RevokedAt = now.AddMinutes(-i), RevokedBy = "test", RevocationReason = (int)RevocationReason.KeyCompromise,
-                });
+                db.IssuedCertificates.Add(CertificateRow(ca.Id, Convert.ToHexString(serials.Next()), $"CN=slow-{i}", now.AddDays(-1),
+                    now.AddDays(30), now.AddMinutes(-i), RevocationReason.KeyCompromise));
             }
             await db.SaveChangesAsync();
         }
@@ -273,6 +260,21 @@ public sealed partial class CrlPublishingTests(EstPortalHost host) : IClassFixtu
         var stored = await check.CertificateRevocationLists.Where(c => c.Id == published.Id).Select(c => c.Der).SingleAsync();
         Assert.Equal(stored, (byte[])[.. start, .. rest.ToArray()]);
     }
+
+    /// <summary>
+    /// An issued certificate as the CRL reads it (serial, validity, revocation), written straight into the database;
+    /// the certificate bytes are a stand-in neither the CRL nor OCSP parse. Not revoked when <paramref name="revokedAt"/>
+    /// is null.
+    /// </summary>
+    private static EstPortal.Data.Entities.IssuedCertificate CertificateRow(Guid caId, string serial, string subject,
+        DateTimeOffset notBefore, DateTimeOffset notAfter, DateTimeOffset? revokedAt, RevocationReason reason) => new()
+    {
+        Id = Guid.NewGuid(), SerialNumber = serial, CertificateAuthorityId = caId, Subject = subject,
+        Sha256Thumbprint = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        PublicKeySha256 = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), CertificateDer = [0x30, 0x00],
+        NotBefore = notBefore, NotAfter = notAfter, IssuedAt = notBefore, IssuedVia = "test",
+        RevokedAt = revokedAt, RevokedBy = revokedAt is null ? null : "test", RevocationReason = revokedAt is null ? null : (int)reason,
+    };
 
     [GeneratedRegex("max-age=(\\d+)")]
     private static partial Regex MaxAge();
