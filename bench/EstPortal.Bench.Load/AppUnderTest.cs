@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace EstPortal.Bench.Load;
@@ -35,16 +36,20 @@ internal sealed class AppUnderTest : IAsyncDisposable
     public X509Certificate2 Ca { get; }
     public IReadOnlyList<(string Name, string Secret)> Devices { get; }
 
-    public static string Locate(string? explicitPath)
+    public static string Locate(string? explicitPath) =>
+        explicitPath is not null
+            ? Path.GetFullPath(explicitPath)
+            : LocateBuilt("src/EstPortal/bin/Release/net10.0/EstPortal.dll", "dotnet build -c Release src/EstPortal");
+
+    /// <summary>A Release build output in this repository, by its path from the root.</summary>
+    private static string LocateBuilt(string relativePath, string buildCommand)
     {
-        if (explicitPath is not null)
-            return Path.GetFullPath(explicitPath);
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EstPortal.sln")))
             dir = dir.Parent;
         var root = dir?.FullName ?? throw new InvalidOperationException("run from inside the repository or pass --app PATH/EstPortal.dll");
-        var release = Path.Combine(root, "src", "EstPortal", "bin", "Release", "net10.0", "EstPortal.dll");
-        return File.Exists(release) ? release : throw new InvalidOperationException($"build the app first: dotnet build -c Release src/EstPortal ({release} missing)");
+        var release = Path.Combine(root, relativePath);
+        return File.Exists(release) ? release : throw new InvalidOperationException($"build it first: {buildCommand} ({release} missing)");
     }
 
     /// <param name="environment">`KEY=VALUE` variables for the app instances only (e.g. DOTNET_TieredPGO=0), not for the
@@ -88,6 +93,47 @@ internal sealed class AppUnderTest : IAsyncDisposable
         {
             for (var i = 0; i < instances; i++)
                 await server.StartInstanceAsync(appDll, [$"--EstPortal:DataDirectory={DataDirectoryOf($"instance-{i}")}", .. database.Settings, .. appSettings, .. hsm], environment ?? []);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Instead of the app, the machine's ceiling (`--ceiling`): EstPortal.Bench.Ceiling, bare Kestrel with TLS and only
+    /// the crypto an enrollment cannot do without, under a CA made here. It checks no credential, so the devices are
+    /// names only (the CSRs carry them; the Basic credentials the load sends are ignored).
+    /// </summary>
+    public static async Task<AppUnderTest> StartCeilingAsync(int deviceCount, IReadOnlyList<string> environment)
+    {
+        var ceilingDll = LocateBuilt("bench/EstPortal.Bench.Ceiling/bin/Release/net10.0/EstPortal.Bench.Ceiling.dll", "dotnet build -c Release bench/EstPortal.Bench.Ceiling");
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "estportal-ceiling-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDirectory);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Ceiling CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var tlsKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var tlsRequest = new CertificateRequest("CN=127.0.0.1", tlsKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        tlsRequest.CertificateExtensions.Add(names.Build());
+        using var tlsCertificate = tlsRequest.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+        using var tls = tlsCertificate.CopyWithPrivateKey(tlsKey);
+        var files = (Tls: Path.Combine(dataDirectory, "tls.pfx"), Certificate: Path.Combine(dataDirectory, "ca.pem"), Key: Path.Combine(dataDirectory, "ca.key"));
+        await File.WriteAllBytesAsync(files.Tls, tls.Export(X509ContentType.Pfx));
+        await File.WriteAllTextAsync(files.Certificate, ca.ExportCertificatePem());
+        await File.WriteAllTextAsync(files.Key, caKey.ExportPkcs8PrivateKeyPem());
+
+        var devices = Enumerable.Range(0, deviceCount).Select(i => ($"bench-device-{i:D4}", "not-checked")).ToList();
+        var server = new AppUnderTest(dataDirectory, await BenchDatabase.CreateAsync(null, dataDirectory), X509CertificateLoader.LoadCertificate(ca.RawData), devices);
+        try
+        {
+            await server.StartInstanceAsync(ceilingDll, [$"--Ceiling:Tls={files.Tls}", $"--Ceiling:CaCertificate={files.Certificate}", $"--Ceiling:CaKey={files.Key}"], environment);
             return server;
         }
         catch

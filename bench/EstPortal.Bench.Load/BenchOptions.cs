@@ -31,9 +31,11 @@ namespace EstPortal.Bench.Load;
 /// <param name="Pkcs11">Also measure enrollments under a CA whose key is in a SoftHSM2 token (profile label "hsm").</param>
 /// <param name="Coaps">Measure only EST over secure CoAP (`--coaps`, <see cref="CoapsRun"/>): <paramref name="Connections"/> DTLS
 /// sessions posting /sen.</param>
+/// <param name="Ceiling">`--ceiling`: drive EstPortal.Bench.Ceiling instead of the app — bare Kestrel with TLS and only the
+/// crypto an enrollment cannot do without — to measure what this machine allows any EST server, with the same phases.</param>
 internal sealed record BenchOptions(int Connections, int Seconds, int Devices, int CsrCount, string? AppDll, string? Postgres, int Instances,
     int WarmupSeconds, int Flood, int Rate, bool Ocsp, int OcspCertificates, IReadOnlyList<string> AppSettings, bool Pkcs11,
-    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment, string? DataFrom, int PrewarmSeconds)
+    bool Coaps, int SteadyAfterSeconds, bool Crl, int CrlRevoked, IReadOnlyList<string> ServerEnvironment, string? DataFrom, int PrewarmSeconds, bool Ceiling)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -44,9 +46,11 @@ internal sealed record BenchOptions(int Connections, int Seconds, int Devices, i
             args.Select((a, i) => (a, i)).Where(p => p.a == "--set" && p.i + 1 < args.Length).Select(p => "--" + args[p.i + 1]).ToList(), args.Contains("--pkcs11"),
             args.Contains("--coaps"), Int("--steady-after", 30), args.Contains("--crl"), Int("--crl-revoked", 100_000),
             args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length && args[p.i + 1].Contains('=')).Select(p => args[p.i + 1]).ToList(),
-            Value("--data-from"), Int("--prewarm", 0));
+            Value("--data-from"), Int("--prewarm", 0), args.Contains("--ceiling"));
         if (options.DataFrom is not null && (options.Postgres is not null || !File.Exists(Path.Combine(options.DataFrom, "estportal.db"))))
             throw new ArgumentException("--data-from DIR takes a SQLite data directory (DIR/estportal.db), without --postgres");
+        if (options.Ceiling && (options.Postgres is not null || options.DataFrom is not null || options.Pkcs11 || options.Ocsp || options.Crl || options.Coaps || options.Flood > 0))
+            throw new ArgumentException("--ceiling measures the plain enrollment and /cacerts phases only: no database, HSM or other mode");
         if (options.Instances < 1 || (options.Instances > 1 && options.Postgres is null))
             throw new ArgumentException("--instances N needs --postgres CONNECTION-STRING: several instances share one PostgreSQL database");
         return options;

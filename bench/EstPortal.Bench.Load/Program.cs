@@ -12,11 +12,13 @@ using EstPortal.Bench.Load;
 // drives /simpleenroll over HTTPS keep-alive with pre-generated CSRs (distinct keys), /cacerts, and a variant with a
 // new TLS handshake per request, and reports throughput, latency percentiles, errors, the server's CPU time and peak
 // RSS, and the raw ECDSA P-256 signing rate of this machine for comparison. `--warmup 0` measures a cold server second by
-// second beside its steady state. Other modes: --flood, --ocsp, --crl, --pkcs11, --coaps (EST over CoAP/DTLS).
+// second beside its steady state. Other modes: --flood, --ocsp, --crl, --pkcs11, --coaps (EST over CoAP/DTLS); --ceiling drives
+// EstPortal.Bench.Ceiling instead of the app, to measure what this machine allows any EST server.
 var options = BenchOptions.Parse(args);
-var app = AppUnderTest.Locate(options.AppDll);
+var app = options.Ceiling ? "EstPortal.Bench.Ceiling (--ceiling: not the app)" : AppUnderTest.Locate(options.AppDll);
 Console.WriteLine($"app: {app}   connections: {options.Connections}   duration: {options.Seconds}s per phase   devices: {options.Devices}   warm-up: {options.WarmupSeconds}s");
-Console.WriteLine(options.Postgres is null
+Console.WriteLine(options.Ceiling ? "database: none"
+    : options.Postgres is null
     ? "database: SQLite (embedded)"
     : $"database: PostgreSQL (fresh database on {new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres).Host}), {options.Instances} instance(s), load spread round-robin");
 
@@ -24,8 +26,10 @@ var raw = CryptoLimit.MeasureEcdsaP256SignsPerSecond(TimeSpan.FromSeconds(2));
 Console.WriteLine($"raw ECDSA P-256 signing on this machine: {raw.PerCore:N0}/s on one core, {raw.AllCores:N0}/s on {Environment.ProcessorCount} cores");
 
 IReadOnlyList<string> appSettings = options.Coaps ? [.. options.AppSettings, .. CoapsRun.AppSettings(options.Connections)] : options.AppSettings;
-await using var server = await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11, options.ServerEnvironment,
-    options.DataFrom);
+await using var server = options.Ceiling
+    ? await AppUnderTest.StartCeilingAsync(options.Devices, options.ServerEnvironment)
+    : await AppUnderTest.StartAsync(app, options.Devices, options.Postgres, options.Instances, appSettings, options.Pkcs11, options.ServerEnvironment,
+        options.DataFrom);
 if (options.ServerEnvironment.Count > 0)
     Console.WriteLine($"server environment: {string.Join(' ', options.ServerEnvironment)}");
 Console.WriteLine($"server pid(s) {server.Pids}, EST at {string.Join(", ", server.EstUrls)}");
