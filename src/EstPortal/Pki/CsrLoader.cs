@@ -33,6 +33,11 @@ public sealed class CsrLoader
         }
         catch (Exception ex) when (IsMalformedInput(ex))
         {
+            // Only failures pay for this: the same request with its ECDSA signature's padded INTEGERs re-encoded, and
+            // verified again from the start (ADR 0031). Null when there is nothing to repair; a repaired request has
+            // none left, so this recurses at most once.
+            if (PaddedEcdsaSignature.Canonical(der) is { } repaired)
+                return Load(repaired);
             throw Explain(der, ex);
         }
         EnsureSubjectReadable(csr.SubjectName);

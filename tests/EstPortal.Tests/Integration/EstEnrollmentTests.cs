@@ -248,6 +248,22 @@ public sealed class EstEnrollmentTests(EstPortalHost host) : IClassFixture<EstPo
         Assert.Contains(await db.AuditEvents.ToListAsync(), e => e.Actor == "credential:bad-signature-device" && e.Outcome == AuditOutcomes.Failure && e.Reason!.Contains("signature"));
     }
 
+    [Fact]
+    public async Task SimpleEnroll_WithCsrWhoseEcdsaSignatureHasAZeroPaddedInteger_IssuesTheCertificateForItsKey()
+    {
+        // What strongSwan's `pki --req --keyid` sends for about one TPM-signed CSR in 256 (ADR 0031).
+        var device = await host.AddDeviceAsync("padded-signature-device");
+        var csr = TestCsr.CreateWithPaddedSignature("CN=padded-signature-device");
+        using var client = host.CreateEstClient();
+
+        using var response = await PostAsync(client, "simpleenroll", csr.Base64, Basic(device.Name, device.Secret));
+
+        var issued = await EstResponses.ReadIssuedCertificateAsync(response);
+        Assert.Equal("CN=padded-signature-device", issued.Subject);
+        Assert.Equal(((System.Security.Cryptography.ECDsa)csr.Key).ExportSubjectPublicKeyInfo(), issued.PublicKey.ExportSubjectPublicKeyInfo());
+        Assert.True(host.ChainsToCa(issued));
+    }
+
     [Theory]
     [InlineData("this is not base64 at all!")]
     [InlineData("AAAA")]

@@ -36,6 +36,43 @@ public class CsrLoaderTests
         Assert.Equal("the CSR signature does not verify", ex.Message);
     }
 
+    [Fact]
+    public void Load_EcdsaSignatureWithAZeroPaddedInteger_AsStrongSwansTpmPluginWritesIt_IsVerifiedAndAccepted()
+    {
+        var padded = TestCsr.CreateWithPaddedSignature("CN=tpm-device");
+        // The platform alone refuses it: that is what the repair is for (ADR 0031).
+        Assert.ThrowsAny<CryptographicException>(() => CertificateRequest.LoadSigningRequest(padded.Der, HashAlgorithmName.SHA256));
+
+        var csr = _loader.Load(padded.Der);
+
+        Assert.Equal("CN=tpm-device", csr.SubjectName.Name);
+        Assert.Equal(((ECDsa)padded.Key).ExportSubjectPublicKeyInfo(), csr.PublicKey.ExportSubjectPublicKeyInfo());
+    }
+
+    [Fact]
+    public void Load_ZeroPaddedEcdsaSignatureThatIsWrong_IsStillRefused()
+    {
+        var padded = TestCsr.CreateWithPaddedSignature("CN=tpm-device");
+        var der = (byte[])padded.Der.Clone();
+        der[^2] ^= 0x01; // inside s: the repair re-encodes, it does not make a wrong signature right
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(der));
+
+        Assert.Equal(CsrLoader.SignatureDoesNotVerify, ex.Message);
+    }
+
+    [Fact]
+    public void Load_ZeroPaddedEcdsaSignatureOverATamperedSubject_IsStillRefused()
+    {
+        var padded = TestCsr.CreateWithPaddedSignature("CN=tpm-device");
+        var der = (byte[])padded.Der.Clone();
+        der[der.AsSpan().IndexOf("tpm-device"u8)] = (byte)'x';
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(der));
+
+        Assert.Equal(CsrLoader.SignatureDoesNotVerify, ex.Message);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("00")]
@@ -79,6 +116,23 @@ public class CsrLoaderTests
         {
             var mutated = (byte[])der.Clone();
             mutated[i] ^= 0xFF;
+            AssertLoadsOrRejects(mutated);
+            AssertLoadsOrRejects(der[..i]);
+        }
+    }
+
+    [Fact]
+    public void Load_ZeroPaddedEcdsaSignature_EveryByteFlippedAndEveryTruncation_OnlyEverThrowsCsrRejected()
+    {
+        // The repair parses the signature by hand (ADR 0031); no mutation of it may escape as another exception.
+        var der = TestCsr.CreateWithPaddedSignature("CN=tpm-device").Der;
+
+        for (var i = 0; i < der.Length; i++)
+        {
+            var mutated = (byte[])der.Clone();
+            mutated[i] ^= 0xFF;
+            AssertLoadsOrRejects(mutated);
+            mutated[i] ^= 0x7F; // 0x80 flipped: lengths, tags and sign bits
             AssertLoadsOrRejects(mutated);
             AssertLoadsOrRejects(der[..i]);
         }

@@ -27,6 +27,43 @@ public sealed class TestCsr
         return new TestCsr(key, request.CreateSigningRequest());
     }
 
+    /// <summary>
+    /// An EC P-256 CSR signed the way strongSwan 5.9.8's tpm plugin encodes a TPM's signature: r and s written at their
+    /// full 32 octets (a 0x00 added only for the sign), so that one of them carries a leading zero octet X.690 §8.3.2
+    /// forbids. Signs until that happens (about one signature in 256).
+    /// </summary>
+    public static TestCsr CreateWithPaddedSignature(string subject)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var unpadded = new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSigningRequest();
+        var request = new System.Formats.Asn1.AsnReader(unpadded, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+        var info = request.ReadEncodedValue().ToArray();
+        var algorithm = request.ReadEncodedValue().ToArray();
+        for (var attempt = 0; attempt < 100_000; attempt++)
+        {
+            var signature = key.SignData(info, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            byte[] r = signature[..32], s = signature[32..];
+            if (!IsPaddedWhenFull(r) && !IsPaddedWhenFull(s))
+                continue;
+            byte[] value = [.. FullWidthInteger(r), .. FullWidthInteger(s)];
+            byte[] sequence = [0x30, (byte)value.Length, .. value];
+            var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            {
+                writer.WriteEncodedValue(info);
+                writer.WriteEncodedValue(algorithm);
+                writer.WriteBitString(sequence);
+            }
+            return new TestCsr(key, writer.Encode());
+        }
+        throw new InvalidOperationException("no signature with a leading zero octet in 100,000 attempts");
+
+        static bool IsPaddedWhenFull(byte[] value) => value[0] == 0x00 && (value[1] & 0x80) == 0;
+        static byte[] FullWidthInteger(byte[] value) => (value[0] & 0x80) != 0
+            ? [0x02, (byte)(value.Length + 1), 0x00, .. value]
+            : [0x02, (byte)value.Length, .. value];
+    }
+
     /// <summary>A CSR carrying extra PKCS#10 attributes, e.g. challengePassword (RFC 2985 §5.4.1).</summary>
     public static TestCsr CreateWithAttributes(string subject, params AsnEncodedData[] attributes)
     {
