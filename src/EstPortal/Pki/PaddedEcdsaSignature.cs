@@ -55,7 +55,9 @@ public static class PaddedEcdsaSignature
     private static byte[]? MinimalSignature(ReadOnlyMemory<byte> signature)
     {
         // The INTEGERs are read as raw TLVs: the platform's reader refuses padded contents, which is the point here.
-        var sequence = new AsnReader(signature, AsnEncodingRules.DER).ReadSequence();
+        var value = new AsnReader(signature, AsnEncodingRules.DER);
+        var sequence = value.ReadSequence();
+        value.ThrowIfNotEmpty(); // nothing after the Ecdsa-Sig-Value: the repair drops no bytes but the padding
         var r = ReadPositiveIntegerContents(sequence);
         var s = ReadPositiveIntegerContents(sequence);
         sequence.ThrowIfNotEmpty();

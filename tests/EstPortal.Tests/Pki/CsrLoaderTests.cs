@@ -122,6 +122,24 @@ public class CsrLoaderTests
     }
 
     [Fact]
+    public void Load_ZeroPaddedEcdsaSignatureFollowedByMoreBytes_IsStillRefused()
+    {
+        // The repair only rewrites r and s; it must not also drop whatever else the signature field carries.
+        var request = new AsnReader(TestCsr.CreateWithPaddedSignature("CN=tpm-device").Der, AsnEncodingRules.DER).ReadSequence();
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(request.ReadEncodedValue().Span);
+            writer.WriteEncodedValue(request.ReadEncodedValue().Span);
+            writer.WriteBitString([.. request.ReadBitString(out _), 0x05, 0x00]);
+        }
+
+        var ex = Assert.Throws<CsrRejectedException>(() => _loader.Load(writer.Encode()));
+
+        Assert.Equal(CsrLoader.SignatureDoesNotVerify, ex.Message);
+    }
+
+    [Fact]
     public void Load_ZeroPaddedEcdsaSignature_EveryByteFlippedAndEveryTruncation_OnlyEverThrowsCsrRejected()
     {
         // The repair parses the signature by hand (ADR 0031); no mutation of it may escape as another exception.
