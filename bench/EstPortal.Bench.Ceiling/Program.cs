@@ -18,7 +18,7 @@ var port = new Uri(settings["Kestrel:Endpoints:Est:Url"] ?? throw new ArgumentEx
 var tls = X509CertificateLoader.LoadPkcs12FromFile(settings["Ceiling:Tls"]!, null);
 var ca = X509Certificate2.CreateFromPemFile(settings["Ceiling:CaCertificate"]!, settings["Ceiling:CaKey"]);
 var caKey = ca.GetECDsaPrivateKey() ?? throw new InvalidOperationException("an EC P-256 CA is expected");
-var caCerts = Encoding.Base64(CertsOnly.Of(ca.RawData));
+var caCerts = Base64Body.Of(CertsOnly.Of(ca.RawData));
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -46,7 +46,7 @@ app.MapPost("/.well-known/est/simpleenroll", async (HttpContext context) =>
         }
     }
     var certificate = CertificateOf(request);
-    await Answer(context, Encoding.Base64(CertsOnly.Of(certificate)));
+    await Answer(context, Base64Body.Of(CertsOnly.Of(certificate)));
 });
 app.Run();
 
@@ -147,7 +147,7 @@ internal static class CertsOnly
     }
 }
 
-internal static class Encoding
+internal static class Base64Body
 {
-    public static byte[] Base64(byte[] der) => System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(der));
+    public static byte[] Of(byte[] der) => System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(der));
 }
