@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EstPortal.Pki;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 // What any EST server on this machine must spend per request, and nothing else: Kestrel with TLS, the same URLs, and
@@ -18,7 +19,8 @@ var port = new Uri(settings["Kestrel:Endpoints:Est:Url"] ?? throw new ArgumentEx
 var tls = X509CertificateLoader.LoadPkcs12FromFile(settings["Ceiling:Tls"]!, null);
 var ca = X509Certificate2.CreateFromPemFile(settings["Ceiling:CaCertificate"]!, settings["Ceiling:CaKey"]);
 var caKey = ca.GetECDsaPrivateKey() ?? throw new InvalidOperationException("an EC P-256 CA is expected");
-var caCerts = Base64Body.Of(CertsOnly.Of(ca.RawData));
+var signatureGenerator = X509SignatureGenerator.CreateForECDsa(caKey);
+var caCerts = Base64Body.Of(CertsOnlyPkcs7.EncodeDer([ca.RawData]));
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -46,55 +48,18 @@ app.MapPost("/.well-known/est/simpleenroll", async (HttpContext context) =>
         }
     }
     var certificate = CertificateOf(request);
-    await Answer(context, Base64Body.Of(CertsOnly.Of(certificate)));
+    await Answer(context, Base64Body.Of(CertsOnlyPkcs7.EncodeDer([certificate])));
 });
 app.Run();
 
+// RFC 5280 §4.1: a v3 certificate of the same shape as the app's, written by the app's own encoder.
 byte[] CertificateOf(SigningRequest request)
 {
-    // RFC 5280 §4.1: a v3 certificate of the same shape as the app's (serial, validity, issuer, the CSR's subject and
-    // key, key usage), signed ECDSA with SHA-256.
-    var tbs = new AsnWriter(AsnEncodingRules.DER);
-    using (tbs.PushSequence())
-    {
-        using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0)))
-            tbs.WriteInteger(2);
-        var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] = (byte)((serial[0] & 0x7F) | 0x40); // positive, and minimally encoded (RFC 5280 §4.1.2.2)
-        tbs.WriteInteger(serial);
-        WriteEcdsaSha256(tbs);
-        tbs.WriteEncodedValue(ca.SubjectName.RawData);
-        using (tbs.PushSequence())
-        {
-            tbs.WriteUtcTime(DateTimeOffset.UtcNow.AddMinutes(-5));
-            tbs.WriteUtcTime(DateTimeOffset.UtcNow.AddDays(365));
-        }
-        tbs.WriteEncodedValue(request.Subject.Span);
-        tbs.WriteEncodedValue(request.SubjectPublicKeyInfo.Span);
-        using (tbs.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
-        using (tbs.PushSequence())
-        using (tbs.PushSequence())
-        {
-            tbs.WriteObjectIdentifier("2.5.29.15");
-            tbs.WriteBoolean(true);
-            tbs.WriteOctetString([0x03, 0x02, 0x07, 0x80]);
-        }
-    }
-    var tbsBytes = tbs.Encode();
-    var certificate = new AsnWriter(AsnEncodingRules.DER);
-    using (certificate.PushSequence())
-    {
-        certificate.WriteEncodedValue(tbsBytes);
-        WriteEcdsaSha256(certificate);
-        certificate.WriteBitString(caKey.SignData(tbsBytes, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-    }
-    return certificate.Encode();
-}
-
-static void WriteEcdsaSha256(AsnWriter writer)
-{
-    using (writer.PushSequence())
-        writer.WriteObjectIdentifier("1.2.840.10045.4.3.2");
+    var serial = RandomNumberGenerator.GetBytes(16);
+    serial[0] = (byte)((serial[0] & 0x7F) | 0x40); // positive, and minimally encoded (RFC 5280 §4.1.2.2)
+    return CertificateEncoder.Sign(ca.SubjectName, signatureGenerator, HashAlgorithmName.SHA256, serial,
+        DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(365), new X500DistinguishedName(request.Subject.Span),
+        request.SubjectPublicKeyInfo.Span, [new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true)]);
 }
 
 static Task Answer(HttpContext context, byte[] base64)
@@ -119,31 +84,6 @@ internal sealed record SigningRequest(ReadOnlyMemory<byte> Info, ReadOnlyMemory<
         var subject = infoReader.ReadEncodedValue();
         var subjectPublicKeyInfo = infoReader.ReadEncodedValue();
         return new SigningRequest(info, subject, subjectPublicKeyInfo, signature);
-    }
-}
-
-/// <summary>RFC 5652 §5 SignedData with no signers, the certificates only (RFC 7030 §4.1.3, §4.2.3).</summary>
-internal static class CertsOnly
-{
-    public static byte[] Of(byte[] certificate)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier("1.2.840.113549.1.7.2");
-            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
-            using (writer.PushSequence())
-            {
-                writer.WriteInteger(1);
-                using (writer.PushSetOf()) { }
-                using (writer.PushSequence())
-                    writer.WriteObjectIdentifier("1.2.840.113549.1.7.1");
-                using (writer.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
-                    writer.WriteEncodedValue(certificate);
-                using (writer.PushSetOf()) { }
-            }
-        }
-        return writer.Encode();
     }
 }
 
